@@ -1,0 +1,42 @@
+# 두 명령: `make lab` (강좌 열기), `make test` (모든 테스트). 둘 다 .venv를 스스로 준비합니다.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+
+.PHONY: lab test setup notebooks exercises colab lint clean
+
+$(STAMP): requirements.txt pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements.txt
+	$(BIN)/python -m pip install --quiet --no-deps --editable .
+	touch $(STAMP)
+
+setup: $(STAMP)
+
+## 강좌 열기: JupyterLab을 저장소 루트에서 엽니다.
+lab: $(STAMP)
+	$(BIN)/jupyter lab --ServerApp.root_dir=.
+
+## 모든 테스트: 단위 테스트, 정책 테스트, nbmake (pytest-xdist 병렬).
+test: $(STAMP)
+	$(BIN)/python -m pytest
+
+## 관리자용: Colab 셀을 맞추고, 강의·해답 노트북을 실행해 저장하고, 연습 노트북을 다시 만듭니다.
+notebooks: $(STAMP)
+	$(BIN)/python -m tools.colab
+	$(BIN)/python -m tools.execute notebooks solutions
+	$(BIN)/python -m tools.build_exercises
+
+exercises: $(STAMP)
+	$(BIN)/python -m tools.build_exercises
+
+colab: $(STAMP)
+	$(BIN)/python -m tools.colab
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache *.egg-info

@@ -1,0 +1,470 @@
+"""강좌 전체가 함께 쓰는 도우미 함수 모음 (helper functions shared by every notebook).
+
+노트북에서 `import helper_functions` 또는 `from helper_functions import ...`로 불러 씁니다.
+이 모듈은 네트워크를 쓰지 않으며, 불러올 때 하는 일은 matplotlib에 한글 글꼴을 켜는 것
+하나뿐입니다. 무거운 라이브러리(scikit-learn, tqdm 등)는 그것을 쓰는 함수 안에서 불러옵니다.
+
+이진 분류와 다중 분류의 약속 (convention):
+- 이진 분류(binary): 모델이 샘플마다 로짓(logit) 1개를 내고(`[N]` 또는 `[N, 1]`),
+  손실은 `nn.BCEWithLogitsLoss`, 레이블은 0/1 실수(float)입니다.
+- 다중 분류(multi-class): 모델이 샘플마다 로짓 k개를 내고(`[N, k]`, k >= 2),
+  손실은 `nn.CrossEntropyLoss`, 레이블은 정수(`torch.long`)입니다.
+"""
+
+from __future__ import annotations
+
+import random
+import warnings
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any
+
+import matplotlib
+import matplotlib.pyplot as plt
+import numpy as np
+import torch
+from matplotlib.axes import Axes
+from matplotlib.colors import BoundaryNorm, ListedColormap
+from torch import nn
+
+__all__ = [
+    "accuracy_fn",
+    "enable_korean_font",
+    "fit",
+    "logits_to_labels",
+    "make_spirals",
+    "plot_decision_boundary",
+    "plot_loss_curves",
+    "plot_predictions",
+    "set_seeds",
+    "test_step",
+    "train_step",
+]
+
+ArrayLike = torch.Tensor | np.ndarray | Sequence[Any]
+Batches = Iterable[tuple[torch.Tensor, torch.Tensor]] | tuple[torch.Tensor, torch.Tensor]
+
+# 클래스별 색 (최대 10개). 결정 경계의 면과 산점도의 점이 같은 색을 씁니다.
+CLASS_COLORS = [
+    "#4C72B0",
+    "#DD8452",
+    "#55A868",
+    "#C44E52",
+    "#8172B3",
+    "#937860",
+    "#DA8BC3",
+    "#8C8C8C",
+    "#CCB974",
+    "#64B5CD",
+]
+
+
+# ---------------------------------------------------------------------------
+# 한글 글꼴
+# ---------------------------------------------------------------------------
+def enable_korean_font() -> str | None:
+    """matplotlib에 한글 글꼴(NanumGothic, koreanize-matplotlib 패키지에 들어 있음)을 켭니다.
+
+    반환값: 켠 글꼴 이름. 패키지가 없으면 경고를 내고 None을 반환합니다.
+    모듈을 불러올 때 한 번 자동으로 실행됩니다.
+    """
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", DeprecationWarning)
+            import koreanize_matplotlib  # noqa: F401  (불러오기만 해도 글꼴이 켜집니다)
+    except ImportError:
+        warnings.warn(
+            "koreanize-matplotlib이 설치되어 있지 않아 그림의 한글이 네모로 보일 수 있습니다. "
+            "`pip install koreanize-matplotlib` 후 커널을 다시 시작하세요.",
+            stacklevel=2,
+        )
+        return None
+    matplotlib.rcParams["axes.unicode_minus"] = False  # 한글 글꼴에 없는 유니코드 빼기 기호 대신 '-'
+    return str(matplotlib.rcParams["font.family"][0])
+
+
+enable_korean_font()
+
+
+# ---------------------------------------------------------------------------
+# 재현성
+# ---------------------------------------------------------------------------
+def set_seeds(seed: int = 42) -> None:
+    """torch(CPU와 모든 CUDA 장치), NumPy, 파이썬 random의 시드를 한꺼번에 고정합니다.
+
+    반환값: 없음. 같은 시드로 같은 코드를 돌리면 같은 숫자가 나옵니다.
+    """
+    random.seed(seed)
+    np.random.seed(seed)
+    torch.manual_seed(seed)  # CUDA 장치의 시드도 함께 고정합니다.
+    if torch.cuda.is_available():
+        torch.cuda.manual_seed_all(seed)
+
+
+# ---------------------------------------------------------------------------
+# 데이터
+# ---------------------------------------------------------------------------
+def make_spirals(
+    n_points_per_class: int = 100,
+    n_classes: int = 3,
+    noise: float = 0.2,
+    random_state: int = 42,
+) -> tuple[np.ndarray, np.ndarray]:
+    """CS231n 강의의 나선(spiral) 데이터를 만듭니다. 시드가 같으면 항상 같은 데이터입니다.
+
+    반환값: `(X, y)`. X는 `float32`, 모양 `[n_points_per_class * n_classes, 2]`,
+    y는 `int64`, 모양 `[n_points_per_class * n_classes]`, 값은 0 ~ n_classes-1.
+    """
+    if n_points_per_class < 1 or n_classes < 1:
+        raise ValueError("n_points_per_class와 n_classes는 1 이상이어야 합니다.")
+    rng = np.random.default_rng(random_state)
+    n = n_points_per_class * n_classes
+    X = np.zeros((n, 2), dtype=np.float32)
+    y = np.zeros(n, dtype=np.int64)
+    for k in range(n_classes):
+        idx = slice(n_points_per_class * k, n_points_per_class * (k + 1))
+        radius = np.linspace(0.0, 1.0, n_points_per_class)
+        theta = (
+            np.linspace(k * 4.0, (k + 1) * 4.0, n_points_per_class) + rng.standard_normal(n_points_per_class) * noise
+        )
+        X[idx] = np.c_[radius * np.sin(theta), radius * np.cos(theta)]
+        y[idx] = k
+    return X, y
+
+
+# ---------------------------------------------------------------------------
+# 정확도와 예측
+# ---------------------------------------------------------------------------
+def _to_numpy(values: ArrayLike) -> np.ndarray:
+    if isinstance(values, torch.Tensor):
+        return values.detach().cpu().numpy()
+    return np.asarray(values)
+
+
+def accuracy_fn(y_true: ArrayLike, y_pred: ArrayLike) -> float:
+    """정확도(accuracy)를 백분율(%)로 계산합니다: 맞힌 개수 / 전체 개수 * 100.
+
+    두 입력은 텐서, NumPy 배열, 리스트 모두 됩니다(장치가 달라도 됩니다).
+    반환값: 0.0 ~ 100.0 사이의 float.
+    모양이 다르면(예: 예측 `[N, 1]`, 정답 `[N]`) 브로드캐스팅으로 엉뚱한 값을 내는 대신
+    무엇이 다른지 알려 주는 ValueError를 냅니다.
+    """
+    true = _to_numpy(y_true)
+    pred = _to_numpy(y_pred)
+    if true.shape != pred.shape:
+        hint = ""
+        if true.ndim != pred.ndim:
+            hint = " 한쪽에 크기 1인 차원이 있다면 `.squeeze()`로 없애세요."
+        raise ValueError(
+            f"정답과 예측의 모양이 다릅니다: y_true {tuple(true.shape)}, y_pred {tuple(pred.shape)}.{hint}"
+        )
+    if true.size == 0:
+        raise ValueError("빈 입력의 정확도는 정의되지 않습니다.")
+    return float((true == pred).sum() / true.size * 100)
+
+
+def logits_to_labels(logits: torch.Tensor) -> torch.Tensor:
+    """로짓(logits)을 예측 레이블로 바꿉니다.
+
+    - 로짓이 샘플마다 1개(`[N]` 또는 `[N, 1]`)면 이진 분류: 시그모이드 확률 >= 0.5, 즉 로짓 >= 0.
+    - 로짓이 샘플마다 k >= 2개(`[N, k]`)면 다중 분류: 가장 큰 로짓의 번호(argmax).
+    반환값: 모양 `[N]`의 `torch.long` 텐서 (입력과 같은 장치).
+    """
+    if logits.ndim == 1:
+        return (logits >= 0).long()
+    if logits.ndim == 2 and logits.shape[1] == 1:
+        return (logits[:, 0] >= 0).long()
+    if logits.ndim == 2:
+        return logits.argmax(dim=1)
+    raise ValueError(f"로짓은 [N], [N, 1], [N, k] 모양이어야 합니다. 받은 모양: {tuple(logits.shape)}")
+
+
+def _model_device_dtype(model: nn.Module) -> tuple[torch.device, torch.dtype]:
+    """모델의 첫 번째 파라미터가 있는 장치와 dtype (파라미터가 없으면 CPU, float32)."""
+    for param in model.parameters():
+        return param.device, param.dtype
+    return torch.device("cpu"), torch.get_default_dtype()
+
+
+# ---------------------------------------------------------------------------
+# 그림
+# ---------------------------------------------------------------------------
+def plot_decision_boundary(
+    model: nn.Module,
+    X: ArrayLike,
+    y: ArrayLike | None = None,
+    ax: Axes | None = None,
+    *,
+    grid_resolution: int = 200,
+    margin: float = 0.1,
+    title: str | None = None,
+    num_classes: int | None = None,
+) -> Axes:
+    """특성(feature)이 2개인 데이터에서 모델의 결정 경계(decision boundary)를 그립니다.
+
+    매개변수:
+        model: 로짓을 내는 분류 모델. 로짓 1개면 이진, k개면 k-클래스로 봅니다.
+            어느 장치(CPU/GPU)에 있든, 어떤 dtype이든 됩니다. 그리는 동안만 평가 모드로
+            바꾸고, 끝나면 원래의 train/eval 모드로 돌려 놓습니다. 장치는 옮기지 않습니다.
+        X: 모양 `[N, 2]`의 입력 (텐서 또는 NumPy 배열). 격자는 X의 범위를 따라갑니다.
+        y: 점의 색을 정할 정답 레이블 `[N]`. None이면 점을 찍지 않습니다.
+        ax: 그릴 축. None이면 현재 그림의 축(`plt.gca()`)에 그립니다.
+        grid_resolution: 격자의 한 변에 놓을 점의 개수.
+        margin: 데이터 범위 바깥으로 넓힐 여백 (범위의 비율).
+        title: 축 제목. None이면 "결정 경계".
+        num_classes: 색을 나눌 클래스 수. None이면 로짓 개수(이진이면 2)로 정합니다.
+
+    반환값: 그림을 그린 matplotlib `Axes`.
+    """
+    X_np = _to_numpy(X).astype(np.float64)
+    if X_np.ndim != 2 or X_np.shape[1] != 2:
+        raise ValueError(
+            f"결정 경계는 특성이 정확히 2개인 입력 [N, 2]에서만 그릴 수 있습니다. 받은 모양: {tuple(X_np.shape)}"
+        )
+    if len(X_np) == 0:
+        raise ValueError("X가 비어 있습니다.")
+    y_np = None if y is None else _to_numpy(y).reshape(-1)
+    if y_np is not None and len(y_np) != len(X_np):
+        raise ValueError(f"X와 y의 샘플 수가 다릅니다: {len(X_np)} vs {len(y_np)}")
+
+    ax = plt.gca() if ax is None else ax
+
+    # 데이터 범위를 따라가는 격자
+    lo, hi = X_np.min(axis=0), X_np.max(axis=0)
+    span = np.where(hi - lo > 0, hi - lo, 1.0)
+    lo, hi = lo - margin * span, hi + margin * span
+    xx0, xx1 = np.meshgrid(
+        np.linspace(lo[0], hi[0], grid_resolution),
+        np.linspace(lo[1], hi[1], grid_resolution),
+    )
+    grid = np.c_[xx0.ravel(), xx1.ravel()]
+
+    # 모델이 있는 장치와 dtype에서 예측하고, 모드를 원래대로 돌려 놓습니다.
+    device, dtype = _model_device_dtype(model)
+    was_training = model.training
+    model.eval()
+    try:
+        with torch.inference_mode():
+            logits = model(torch.as_tensor(grid, dtype=dtype, device=device))
+    finally:
+        model.train(was_training)
+    n_logits = 1 if logits.ndim == 1 else logits.shape[1]
+    labels = logits_to_labels(logits).cpu().numpy().reshape(xx0.shape)
+
+    if num_classes is None:
+        num_classes = max(2, n_logits)
+        if y_np is not None and y_np.size:
+            num_classes = max(num_classes, int(y_np.max()) + 1)
+    colors = (CLASS_COLORS * (num_classes // len(CLASS_COLORS) + 1))[:num_classes]
+    cmap = ListedColormap(colors)
+    norm = BoundaryNorm(np.arange(num_classes + 1) - 0.5, cmap.N)
+
+    ax.contourf(xx0, xx1, labels, levels=np.arange(num_classes + 1) - 0.5, cmap=cmap, norm=norm, alpha=0.35)
+    if y_np is not None:
+        ax.scatter(X_np[:, 0], X_np[:, 1], c=y_np, cmap=cmap, norm=norm, s=14, edgecolors="k", linewidths=0.3)
+    ax.set_xlim(lo[0], hi[0])
+    ax.set_ylim(lo[1], hi[1])
+    ax.set_title("결정 경계" if title is None else title)
+    ax.set_xlabel("특성 1 (X[:, 0])")
+    ax.set_ylabel("특성 2 (X[:, 1])")
+    return ax
+
+
+def plot_predictions(
+    train_data: ArrayLike,
+    train_labels: ArrayLike,
+    test_data: ArrayLike,
+    test_labels: ArrayLike,
+    predictions: ArrayLike | None = None,
+    ax: Axes | None = None,
+    *,
+    title: str = "직선 데이터와 예측",
+) -> Axes:
+    """회귀(regression) 직선 데이터를 그립니다: 훈련(파랑), 테스트(초록), 예측(빨강).
+
+    반환값: 그림을 그린 matplotlib `Axes`.
+    """
+    ax = plt.gca() if ax is None else ax
+    ax.scatter(_to_numpy(train_data), _to_numpy(train_labels), c="tab:blue", s=8, label="훈련 데이터")
+    ax.scatter(_to_numpy(test_data), _to_numpy(test_labels), c="tab:green", s=8, label="테스트 데이터")
+    if predictions is not None:
+        ax.scatter(_to_numpy(test_data), _to_numpy(predictions), c="tab:red", s=8, label="예측")
+    ax.set_title(title)
+    ax.set_xlabel("X")
+    ax.set_ylabel("y")
+    ax.legend()
+    return ax
+
+
+def plot_loss_curves(
+    history: dict[str, list[float]],
+    ax: Sequence[Axes] | None = None,
+    *,
+    title: str | None = None,
+) -> Sequence[Axes]:
+    """`fit`이 돌려준 기록(history)으로 에포크(epoch)별 손실과 정확도를 그립니다.
+
+    매개변수:
+        history: `fit`의 반환값. "train_loss", "test_loss" 키는 꼭 있어야 하고,
+            "train_acc", "test_acc", "epoch" 키가 있으면 함께 씁니다.
+        ax: 축 2개(손실, 정확도)의 묶음. None이면 새 그림(1행 2열)을 만듭니다.
+        title: 그림 위에 붙일 말머리 (예: 모델 이름).
+
+    반환값: 손실 축과 정확도 축 (길이 2).
+    """
+    for key in ("train_loss", "test_loss"):
+        if key not in history:
+            raise KeyError(f"history에 '{key}' 키가 없습니다. fit()이 돌려준 딕셔너리를 넘기세요.")
+    if ax is None:
+        _, ax = plt.subplots(1, 2, figsize=(10, 3.5))
+    if len(ax) != 2:
+        raise ValueError("ax에는 축 2개(손실, 정확도)를 넘기세요.")
+    epochs = history.get("epoch", list(range(1, len(history["train_loss"]) + 1)))
+    prefix = f"{title}: " if title else ""
+
+    loss_ax, acc_ax = ax
+    loss_ax.plot(epochs, history["train_loss"], label="훈련 손실")
+    loss_ax.plot(epochs, history["test_loss"], label="테스트 손실")
+    loss_ax.set_title(f"{prefix}손실 (loss)")
+    loss_ax.set_xlabel("에포크 (epoch)")
+    loss_ax.set_ylabel("손실")
+    loss_ax.legend()
+
+    if "train_acc" in history:
+        acc_ax.plot(epochs, history["train_acc"], label="훈련 정확도")
+    if "test_acc" in history:
+        acc_ax.plot(epochs, history["test_acc"], label="테스트 정확도")
+    acc_ax.set_title(f"{prefix}정확도 (accuracy)")
+    acc_ax.set_xlabel("에포크 (epoch)")
+    acc_ax.set_ylabel("정확도 (%)")
+    acc_ax.legend()
+    return ax
+
+
+# ---------------------------------------------------------------------------
+# 훈련 루프 (강의 02에서 손으로 쓴 루프를 함수로 묶은 것)
+# ---------------------------------------------------------------------------
+def _batches(data: Batches) -> Iterable[tuple[torch.Tensor, torch.Tensor]]:
+    """`(X, y)` 텐서 한 쌍(전체 배치)이면 그 한 쌍만, 아니면 DataLoader 등을 그대로 씁니다."""
+    if isinstance(data, tuple) and len(data) == 2 and isinstance(data[0], torch.Tensor):
+        return [data]
+    return data
+
+
+def _loss_and_labels(
+    model: nn.Module, X: torch.Tensor, y: torch.Tensor, loss_fn: Callable
+) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+    """로짓을 계산해 손실, 예측 레이블, 정답 레이블([N], 정수)을 돌려줍니다."""
+    logits = model(X)
+    if logits.ndim == 2 and logits.shape[1] == 1:
+        logits = logits[:, 0]  # [N, 1] -> [N]
+    if logits.ndim == 1:  # 이진 분류: BCEWithLogitsLoss는 실수 레이블을 받습니다.
+        loss = loss_fn(logits, y.to(logits.dtype))
+    else:  # 다중 분류: CrossEntropyLoss는 정수 레이블을 받습니다.
+        loss = loss_fn(logits, y.long())
+    return loss, logits_to_labels(logits), y.long()
+
+
+def train_step(
+    model: nn.Module,
+    data: Batches,
+    loss_fn: Callable[[torch.Tensor, torch.Tensor], torch.Tensor],
+    optimizer: torch.optim.Optimizer,
+) -> tuple[float, float]:
+    """한 에포크 동안 훈련합니다: 배치마다 순전파 -> 손실 -> zero_grad -> backward -> step.
+
+    data는 `(X, y)` 텐서 한 쌍(전체 배치 학습) 또는 `(X, y)` 배치를 내는 DataLoader입니다.
+    배치는 모델이 있는 장치로 옮겨서 씁니다. 모델은 훈련 모드(`model.train()`)로 둡니다.
+    반환값: `(평균 손실, 정확도 %)` — 샘플 수로 가중 평균한 값.
+    """
+    device, _ = _model_device_dtype(model)
+    model.train()
+    total_loss, correct, count = 0.0, 0, 0
+    for X, y in _batches(data):
+        X, y = X.to(device), y.to(device)
+        loss, pred, target = _loss_and_labels(model, X, y, loss_fn)
+        optimizer.zero_grad()
+        loss.backward()
+        optimizer.step()
+        total_loss += loss.item() * len(y)
+        correct += (pred == target).sum().item()
+        count += len(y)
+    return total_loss / count, correct / count * 100
+
+
+def test_step(
+    model: nn.Module,
+    data: Batches,
+    loss_fn: Callable[[torch.Tensor, torch.Tensor], torch.Tensor],
+) -> tuple[float, float]:
+    """평가 모드와 `torch.inference_mode()`에서 손실과 정확도를 잽니다 (파라미터는 그대로).
+
+    끝나면 모델을 원래의 train/eval 모드로 돌려 놓습니다.
+    반환값: `(평균 손실, 정확도 %)`.
+    """
+    device, _ = _model_device_dtype(model)
+    was_training = model.training
+    model.eval()
+    total_loss, correct, count = 0.0, 0, 0
+    try:
+        with torch.inference_mode():
+            for X, y in _batches(data):
+                X, y = X.to(device), y.to(device)
+                loss, pred, target = _loss_and_labels(model, X, y, loss_fn)
+                total_loss += loss.item() * len(y)
+                correct += (pred == target).sum().item()
+                count += len(y)
+    finally:
+        model.train(was_training)
+    return total_loss / count, correct / count * 100
+
+
+# pytest가 이 모듈을 불러올 때 test_step을 테스트로 착각하지 않게 합니다.
+test_step.__test__ = False  # type: ignore[attr-defined]
+
+
+def fit(
+    model: nn.Module,
+    train_data: Batches,
+    test_data: Batches,
+    loss_fn: Callable[[torch.Tensor, torch.Tensor], torch.Tensor],
+    optimizer: torch.optim.Optimizer,
+    epochs: int,
+    *,
+    scheduler: Any | None = None,
+    print_every: int | None = None,
+    progress: bool = False,
+) -> dict[str, list[float]]:
+    """`train_step`과 `test_step`을 에포크마다 번갈아 부르며 모델을 훈련합니다.
+
+    매개변수:
+        scheduler: 학습률 스케줄러(scheduler). 있으면 에포크가 끝날 때마다 `step()`합니다.
+        print_every: 이 에포크 간격으로 진행 상황을 출력합니다 (None이면 출력하지 않음).
+        progress: True면 tqdm 진행 막대를 보여 줍니다.
+
+    반환값: 기록(history) 딕셔너리. 키는 "epoch", "train_loss", "train_acc", "test_loss",
+    "test_acc", "lr"이고, 각 값은 에포크마다 하나씩 쌓인 리스트입니다.
+    """
+    if epochs < 1:
+        raise ValueError("epochs는 1 이상이어야 합니다.")
+    history: dict[str, list[float]] = {
+        key: [] for key in ("epoch", "train_loss", "train_acc", "test_loss", "test_acc", "lr")
+    }
+    epoch_iter: Iterable[int] = range(1, epochs + 1)
+    if progress:
+        from tqdm.auto import tqdm
+
+        epoch_iter = tqdm(epoch_iter, desc="훈련", unit="epoch")
+    for epoch in epoch_iter:
+        lr = optimizer.param_groups[0]["lr"]
+        train_loss, train_acc = train_step(model, train_data, loss_fn, optimizer)
+        test_loss, test_acc = test_step(model, test_data, loss_fn)
+        if scheduler is not None:
+            scheduler.step()
+        for key, value in zip(history, (epoch, train_loss, train_acc, test_loss, test_acc, lr), strict=True):
+            history[key].append(value)
+        if print_every and (epoch % print_every == 0 or epoch == epochs):
+            print(
+                f"에포크 {epoch:4d} | 훈련 손실 {train_loss:.4f}, 정확도 {train_acc:6.2f}% | "
+                f"테스트 손실 {test_loss:.4f}, 정확도 {test_acc:6.2f}%"
+            )
+    return history

@@ -1,0 +1,122 @@
+"""연습 노트북: 해답에서 만든 그대로인지, 빈 답에서 모든 점검이 실패하는지, 빌드 도구의 규칙."""
+
+import nbformat
+import pytest
+from nbclient import NotebookClient
+
+from tools import build_exercises as bx
+from tools import nbutil
+
+SOLUTIONS = nbutil.notebook_paths("solutions")
+ALLOWED_CHECK_ERRORS = {"AssertionError", "NameError", "NotImplementedError"}
+
+
+def _id(path):
+    return path.name
+
+
+def test_every_lesson_has_solution_and_exercise():
+    for lesson in nbutil.notebook_paths("notebooks"):
+        assert (nbutil.ROOT / "solutions" / f"{lesson.stem}_solutions.ipynb").exists(), lesson.name
+        assert (nbutil.ROOT / "exercises" / f"{lesson.stem}_exercises.ipynb").exists(), lesson.name
+
+
+def test_exercises_equal_a_fresh_build():
+    assert bx.build_all(check=True) == [], "exercises/가 solutions/와 다릅니다: `make exercises`"
+
+
+@pytest.mark.parametrize("solution", SOLUTIONS, ids=_id)
+def test_blank_exercise_fails_every_check(solution):
+    """풀지 않은 연습 노트북을 실행하면 점검 셀은 모두 실패하고, 다른 오류는 없어야 합니다."""
+    path = bx.exercise_path(solution)
+    nb = nbutil.read(path)
+    NotebookClient(nb, timeout=120, kernel_name="python3", resources={"metadata": {"path": str(path.parent)}}).execute()
+    checks = stubs = 0
+    for cell in nb.cells:
+        if cell.cell_type != "code":
+            continue
+        tags = cell.metadata.get("tags", [])
+        errors = [o for o in cell.outputs if o.output_type == "error"]
+        if "check" in tags:
+            checks += 1
+            assert errors, f"빈 답인데 통과하는 점검 셀:\n{cell.source[:200]}"
+            assert errors[0].ename in ALLOWED_CHECK_ERRORS, f"{errors[0].ename}: {errors[0].evalue}"
+        elif "solution" in tags:
+            stubs += 1
+            for err in errors:
+                assert err.ename in {"NotImplementedError", "NameError"}, f"{err.ename}: {err.evalue}"
+        else:
+            assert not errors, f"태그 없는 셀의 오류: {errors[0].ename}: {errors[0].evalue}\n{cell.source[:200]}"
+    assert checks >= 1 and stubs >= 1
+    assert checks == sum(
+        1 for c in nbutil.read(solution).cells if c.cell_type == "code" and c.source.startswith(bx.CHECK_MARKER)
+    )
+
+
+# --- 빌드 도구의 규칙 ---------------------------------------------------------------
+def _nb(*sources, markdown=()):
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_markdown_cell("# 제목")]
+    nb.cells += [nbformat.v4.new_markdown_cell(m) for m in markdown]
+    nb.cells += [nbformat.v4.new_code_cell(s) for s in sources]
+    return nb
+
+
+def _build(nb):
+    return bx.build(nb, nbutil.ROOT / "exercises" / "99_demo_exercises.ipynb", "demo")
+
+
+def test_region_becomes_indented_stub_and_rest_is_verbatim():
+    src = "def f(x):\n    ### BEGIN SOLUTION\n    return x * 2\n    ### END SOLUTION\nprint(f)"
+    out = _build(_nb(src, "# [점검] f\nassert f(2) == 4"))
+    code = [c for c in out.cells if c.cell_type == "code"]
+    stub = next(c for c in code if "def f" in c.source)
+    assert stub.source.splitlines() == ["def f(x):", "    " + bx.STUB_COMMENT, "    " + bx.STUB_RAISE, "print(f)"]
+    assert "return x * 2" not in stub.source
+    assert stub.metadata["tags"] == ["solution", "raises-exception"]
+    check = next(c for c in code if c.source.startswith("# [점검]"))
+    assert check.source == "# [점검] f\nassert f(2) == 4"
+    assert check.metadata["tags"] == ["check", "raises-exception"]
+    assert out.metadata["course"] == {"exercise_set": "99_demo", "tasks": 1}
+
+
+def test_two_regions_in_one_cell_become_two_stubs():
+    src = "### BEGIN SOLUTION\na = 1\n### END SOLUTION\nmiddle = 0\n### BEGIN SOLUTION\nb = 2\n### END SOLUTION"
+    out = _build(_nb(src))
+    code = [c for c in out.cells if c.cell_type == "code"][-1].source
+    assert code.count(bx.STUB_RAISE) == 2 and "middle = 0" in code and "a = 1" not in code
+    assert out.metadata["course"]["tasks"] == 2
+
+
+def test_solution_notes_in_markdown_are_removed():
+    md = "설명\n<!-- BEGIN SOLUTION -->\n해설입니다\n<!-- END SOLUTION -->\n끝"
+    out = _build(_nb("### BEGIN SOLUTION\nx = 1\n### END SOLUTION", markdown=[md]))
+    assert [c.source for c in out.cells if c.source.startswith("설명")] == ["설명\n끝"]
+
+
+def test_outputs_are_cleared():
+    nb = _nb("### BEGIN SOLUTION\nx = 1\n### END SOLUTION\nx")
+    nb.cells[-1].outputs = [nbformat.v4.new_output("execute_result", {"text/plain": "1"}, execution_count=3)]
+    nb.cells[-1].execution_count = 3
+    cell = _build(nb).cells[-1]
+    assert cell.outputs == [] and cell.execution_count is None
+
+
+@pytest.mark.parametrize(
+    ("source", "message"),
+    [
+        ("### BEGIN SOLUTION\nx = 1", "END SOLUTION가 없습니다"),
+        ("### BEGIN SOLUTION\n### BEGIN SOLUTION\nx = 1\n### END SOLUTION", "겹칩니다"),
+        ("x = 1\n### END SOLUTION", "없이"),
+        ("x = 1", "하나도 없습니다"),
+    ],
+    ids=["missing-end", "nested", "end-without-begin", "no-markers"],
+)
+def test_bad_markers_give_clear_errors(source, message):
+    with pytest.raises(bx.MarkerError, match=message):
+        _build(_nb(source))
+
+
+def test_solution_name_must_end_with_suffix():
+    with pytest.raises(bx.MarkerError, match="_solutions.ipynb"):
+        bx.exercise_path(nbutil.ROOT / "solutions" / "01_x.ipynb")

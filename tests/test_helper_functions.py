@@ -1,0 +1,235 @@
+"""helper_functions의 약속(DESIGN.md의 표)을 하나씩 확인합니다."""
+
+import warnings
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pytest
+import torch
+from matplotlib.collections import PathCollection
+from torch import nn
+
+import helper_functions as hf
+
+
+@pytest.fixture(autouse=True)
+def _close_figures():
+    yield
+    plt.close("all")
+
+
+# --- accuracy_fn ------------------------------------------------------------
+def test_accuracy_equal_inputs_is_100():
+    y = torch.tensor([0, 1, 1, 0, 2])
+    assert hf.accuracy_fn(y, y.clone()) == 100.0
+
+
+def test_accuracy_counts_percent():
+    assert hf.accuracy_fn(torch.tensor([1, 0, 1, 1]), torch.tensor([1, 1, 1, 0])) == 50.0
+    assert hf.accuracy_fn(np.array([1, 0, 1]), [1, 0, 0]) == pytest.approx(200 / 3)
+
+
+def test_accuracy_rejects_column_vs_flat_with_korean_message():
+    # 참고 강좌의 구현은 [N,1] vs [N]을 브로드캐스팅해 5018 % 같은 값을 돌려줍니다.
+    torch.manual_seed(0)
+    y_true = torch.randint(0, 2, (200,))
+    y_pred = y_true.reshape(-1, 1)
+    with pytest.raises(ValueError, match="모양이 다릅니다") as info:
+        hf.accuracy_fn(y_true, y_pred)
+    assert "(200,)" in str(info.value) and "(200, 1)" in str(info.value)
+    assert "squeeze" in str(info.value)
+
+
+def test_accuracy_rejects_different_lengths():
+    with pytest.raises(ValueError, match="모양이 다릅니다"):
+        hf.accuracy_fn(torch.zeros(3), torch.zeros(4))
+
+
+# --- logits_to_labels ---------------------------------------------------------
+def test_logits_to_labels_binary_and_multiclass():
+    assert hf.logits_to_labels(torch.tensor([-1.0, 0.5, 2.0])).tolist() == [0, 1, 1]
+    assert hf.logits_to_labels(torch.tensor([[-1.0], [3.0]])).tolist() == [0, 1]
+    assert hf.logits_to_labels(torch.tensor([[0.1, 2.0, 0.3], [5.0, 1.0, 0.0]])).tolist() == [1, 0]
+
+
+# --- plot_decision_boundary ---------------------------------------------------
+def _blobs(n=60, scale=1.0, classes=(0, 1)):
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(n, 2)).astype(np.float32) * scale
+    y = np.array([classes[i % len(classes)] for i in range(n)])
+    return X, y
+
+
+def _filled_regions(ax):
+    return [c for c in ax.collections if not isinstance(c, PathCollection)] or [
+        c for c in ax.get_children() if type(c).__name__ == "QuadContourSet"
+    ]
+
+
+def _check_drawn(ax, returned):
+    assert returned is ax
+    assert _filled_regions(ax), "채운 영역(contourf)이 그려지지 않았습니다"
+    assert ax.get_title() and ax.get_xlabel() and ax.get_ylabel()
+
+
+@pytest.mark.parametrize("out_features", [1, 2])
+def test_decision_boundary_binary_one_or_two_logits(out_features):
+    torch.manual_seed(0)
+    model = nn.Sequential(nn.Linear(2, 8), nn.ReLU(), nn.Linear(8, out_features))
+    X, y = _blobs()
+    _, ax = plt.subplots()
+    _check_drawn(ax, hf.plot_decision_boundary(model, torch.from_numpy(X), torch.from_numpy(y), ax=ax))
+
+
+def test_decision_boundary_four_classes_with_two_present():
+    torch.manual_seed(0)
+    model = nn.Linear(2, 4)
+    X, y = _blobs(classes=(0, 3))
+    _, ax = plt.subplots()
+    _check_drawn(ax, hf.plot_decision_boundary(model, X, y, ax=ax))
+    # 색 구분은 로짓 4개에 맞춰 4칸이어야 합니다 (데이터에 2개만 있어도).
+    contour = _filled_regions(ax)[0]
+    assert len(contour.levels) == 5
+
+
+def test_decision_boundary_numpy_input_and_float64_model():
+    torch.manual_seed(0)
+    model = nn.Linear(2, 1).double()
+    X, y = _blobs()
+    _, ax = plt.subplots()
+    _check_drawn(ax, hf.plot_decision_boundary(model, X.astype(np.float64), y, ax=ax))
+    assert next(model.parameters()).dtype == torch.float64
+
+
+def test_decision_boundary_grid_follows_data_scale():
+    torch.manual_seed(0)
+    model = nn.Linear(2, 1)
+    X, y = _blobs(scale=1.0)
+    X = X * np.array([500.0, 0.01], dtype=np.float32) + np.array([1000.0, -3.0], dtype=np.float32)
+    _, ax = plt.subplots()
+    hf.plot_decision_boundary(model, X, y, ax=ax)
+    x_lo, x_hi = ax.get_xlim()
+    y_lo, y_hi = ax.get_ylim()
+    assert x_lo < X[:, 0].min() < X[:, 0].max() < x_hi
+    assert y_lo < X[:, 1].min() < X[:, 1].max() < y_hi
+    assert x_hi - x_lo < 1.5 * np.ptp(X[:, 0]) and y_hi - y_lo < 1.5 * np.ptp(X[:, 1])
+
+
+@pytest.mark.parametrize("training", [True, False])
+def test_decision_boundary_restores_mode_and_device(training):
+    torch.manual_seed(0)
+    model = nn.Sequential(nn.Linear(2, 4), nn.Dropout(0.5), nn.Linear(4, 1))
+    model.train(training)
+    device = "cuda" if torch.cuda.is_available() else "cpu"
+    model.to(device)
+    X, y = _blobs()
+    hf.plot_decision_boundary(model, torch.from_numpy(X).to(device), y)
+    assert model.training is training
+    assert all(m.training is training for m in model.modules())
+    assert next(model.parameters()).device.type == device
+
+
+def test_decision_boundary_rejects_three_features():
+    model = nn.Linear(3, 1)
+    with pytest.raises(ValueError, match="특성이 정확히 2개"):
+        hf.plot_decision_boundary(model, torch.zeros(10, 3), torch.zeros(10))
+
+
+def test_decision_boundary_rejects_label_count_mismatch():
+    with pytest.raises(ValueError, match="샘플 수"):
+        hf.plot_decision_boundary(nn.Linear(2, 1), torch.zeros(10, 2), torch.zeros(9))
+
+
+# --- other plots ----------------------------------------------------------------
+def test_plot_predictions_returns_axes_with_labels():
+    x = torch.arange(0, 1, 0.02).unsqueeze(1)
+    ax = hf.plot_predictions(x[:40], 0.7 * x[:40] + 0.3, x[40:], 0.7 * x[40:] + 0.3, 0.7 * x[40:])
+    assert len(ax.collections) == 3 and ax.get_title() and ax.get_legend() is not None
+
+
+def test_plot_loss_curves_draws_two_panels():
+    history = {"train_loss": [1.0, 0.5], "test_loss": [1.1, 0.6], "train_acc": [50, 80], "test_acc": [45, 75]}
+    loss_ax, acc_ax = hf.plot_loss_curves(history)
+    assert len(loss_ax.lines) == 2 and len(acc_ax.lines) == 2
+    assert loss_ax.get_xlabel() and acc_ax.get_ylabel()
+    with pytest.raises(KeyError, match="test_loss"):
+        hf.plot_loss_curves({"train_loss": [1.0]})
+
+
+def test_korean_title_renders_without_missing_glyph_warning():
+    fig, ax = plt.subplots()
+    ax.plot([-2.0, 2.0], [-1.0, 1.0])  # 음수 눈금: 빼기 기호도 글꼴에 있어야 합니다.
+    ax.set_title("결정 경계: 한글 제목")
+    ax.set_xlabel("특성 1")
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        fig.canvas.draw()
+    messages = [str(w.message) for w in caught]
+    assert not [m for m in messages if "missing from font" in m], messages
+
+
+# --- seeds, data, training loop -------------------------------------------------
+def _run_fit(seed):
+    hf.set_seeds(seed)
+    X = torch.randn(64, 2)
+    y = (X[:, 0] * X[:, 1] > 0).long()
+    model = nn.Sequential(nn.Linear(2, 8), nn.ReLU(), nn.Dropout(0.1), nn.Linear(8, 2))
+    optimizer = torch.optim.SGD(model.parameters(), lr=0.1)
+    loader = torch.utils.data.DataLoader(torch.utils.data.TensorDataset(X, y), batch_size=16, shuffle=True)
+    return hf.fit(model, loader, (X, y), nn.CrossEntropyLoss(), optimizer, epochs=5)
+
+
+def test_set_seeds_makes_fit_reproducible():
+    first, second = _run_fit(7), _run_fit(7)
+    assert first == second
+    assert _run_fit(8)["train_loss"] != first["train_loss"]
+
+
+def test_fit_returns_per_epoch_history():
+    history = _run_fit(0)
+    for key in ("epoch", "train_loss", "train_acc", "test_loss", "test_acc", "lr"):
+        assert len(history[key]) == 5, key
+    assert history["epoch"] == [1, 2, 3, 4, 5]
+    assert all(0.0 <= a <= 100.0 for a in history["train_acc"] + history["test_acc"])
+
+
+def test_fit_binary_full_batch_learns_and_leaves_model_training():
+    hf.set_seeds(0)
+    X = torch.randn(200, 2)
+    y = (X[:, 0] + X[:, 1] > 0).float()
+    model = nn.Linear(2, 1)
+    optimizer = torch.optim.SGD(model.parameters(), lr=0.5)
+    history = hf.fit(model, (X, y), (X, y), nn.BCEWithLogitsLoss(), optimizer, epochs=50)
+    assert history["test_acc"][-1] >= 95.0
+    assert history["train_loss"][-1] < history["train_loss"][0]
+    assert model.training
+
+
+def test_test_step_does_not_change_parameters_and_restores_eval_mode():
+    torch.manual_seed(0)
+    model = nn.Linear(2, 3).eval()
+    before = [p.clone() for p in model.parameters()]
+    loss, acc = hf.test_step(model, (torch.randn(10, 2), torch.randint(0, 3, (10,))), nn.CrossEntropyLoss())
+    assert loss > 0 and 0 <= acc <= 100
+    assert not model.training
+    assert all(torch.equal(a, b) for a, b in zip(before, model.parameters(), strict=True))
+
+
+def test_fit_steps_scheduler():
+    torch.manual_seed(0)
+    model = nn.Linear(2, 2)
+    optimizer = torch.optim.SGD(model.parameters(), lr=1.0)
+    scheduler = torch.optim.lr_scheduler.StepLR(optimizer, step_size=1, gamma=0.5)
+    data = (torch.randn(8, 2), torch.randint(0, 2, (8,)))
+    history = hf.fit(model, data, data, nn.CrossEntropyLoss(), optimizer, 3, scheduler=scheduler)
+    assert history["lr"] == [1.0, 0.5, 0.25]
+
+
+def test_make_spirals_is_seeded_and_shaped():
+    X, y = hf.make_spirals(n_points_per_class=50, n_classes=4, random_state=3)
+    X2, y2 = hf.make_spirals(n_points_per_class=50, n_classes=4, random_state=3)
+    X3, _ = hf.make_spirals(n_points_per_class=50, n_classes=4, random_state=4)
+    assert X.shape == (200, 2) and y.shape == (200,)
+    assert X.dtype == np.float32 and y.dtype == np.int64
+    assert np.array_equal(X, X2) and np.array_equal(y, y2) and not np.array_equal(X, X3)
+    assert np.bincount(y).tolist() == [50, 50, 50, 50]
