@@ -36,6 +36,7 @@ __all__ = [
     "plot_loss_curves",
     "plot_predictions",
     "set_seeds",
+    "show_results",
     "test_step",
     "train_step",
 ]
@@ -338,6 +339,49 @@ def plot_loss_curves(
     acc_ax.set_ylabel("정확도 (%)")
     acc_ax.legend()
     return ax
+
+
+# ---------------------------------------------------------------------------
+# 결과 표
+# ---------------------------------------------------------------------------
+RESULTS_MIME = "application/vnd.course.results+json"
+
+
+def results_table(results: dict[str, dict[str, Any]]) -> str:
+    """결과 딕셔너리를 마크다운 표 글자로 바꿉니다 (행: 모델, 열: 지표)."""
+    if not results:
+        raise ValueError("results가 비어 있습니다.")
+    columns: list[str] = []
+    for row in results.values():
+        if "dataset" not in row or "test_acc" not in row:
+            raise ValueError("results의 각 행에는 'dataset'과 'test_acc'가 있어야 합니다.")
+        columns += [c for c in row if c not in columns]
+
+    def fmt(value: Any) -> str:
+        return f"{value:.2f}" if isinstance(value, float) else str(value)
+
+    lines = ["| 모델 | " + " | ".join(columns) + " |", "|---" * (len(columns) + 1) + "|"]
+    for name, row in results.items():
+        lines.append(f"| {name} | " + " | ".join(fmt(row.get(c, "")) for c in columns) + " |")
+    return "\n".join(lines)
+
+
+def show_results(results: dict[str, dict[str, Any]]) -> None:
+    """노트북의 최종 결과를 표로 보여 줍니다.
+
+    results: `{모델 이름: {"dataset": ..., "test_acc": ..., 그 밖의 지표...}}`.
+    표와 함께 같은 내용을 JSON(`application/vnd.course.results+json`)으로도 출력에 남겨서,
+    벤치마크 도구가 노트북을 실행한 뒤 숫자를 그대로 읽어 갈 수 있게 합니다.
+    반환값: 없음.
+    """
+    from IPython.display import display
+
+    table = results_table(results)
+    clean = {
+        name: {k: (float(v) if isinstance(v, np.floating) else v) for k, v in row.items()}
+        for name, row in results.items()
+    }
+    display({"text/markdown": table, "text/plain": table, RESULTS_MIME: clean}, raw=True)
 
 
 # ---------------------------------------------------------------------------

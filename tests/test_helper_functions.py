@@ -233,3 +233,11 @@ def test_make_spirals_is_seeded_and_shaped():
     assert X.dtype == np.float32 and y.dtype == np.int64
     assert np.array_equal(X, X2) and np.array_equal(y, y2) and not np.array_equal(X, X3)
     assert np.bincount(y).tolist() == [50, 50, 50, 50]
+
+
+def test_results_table_and_validation():
+    table = hf.results_table({"MLP": {"dataset": "circles", "test_acc": 99.5, "epochs": 100}})
+    assert table.splitlines()[0] == "| 모델 | dataset | test_acc | epochs |"
+    assert "| MLP | circles | 99.50 | 100 |" in table
+    with pytest.raises(ValueError, match="test_acc"):
+        hf.results_table({"MLP": {"dataset": "circles"}})

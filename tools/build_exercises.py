@@ -1,6 +1,7 @@
 """해답 노트북(solutions/)에서 연습 노트북(exercises/)을 만듭니다. 해답이 유일한 원본입니다.
 
     python -m tools.build_exercises          # exercises/를 다시 만듭니다
+    python -m tools.build_exercises solutions/01_x_solutions.ipynb   # 이 해답에서만
     python -m tools.build_exercises --check  # exercises/가 새로 만든 것과 다르면 1로 끝납니다
 
 규칙 (nbgrader와 같은 표시):
@@ -107,10 +108,10 @@ def build(solution_nb: nbformat.NotebookNode, exercise: Path, source_name: str =
     return nb
 
 
-def build_all(check: bool = False) -> list[Path]:
-    """모든 해답에서 연습 노트북을 만듭니다. check면 쓰지 않고 다른 파일 목록만 돌려줍니다."""
+def build_all(check: bool = False, solutions: list[Path] | None = None) -> list[Path]:
+    """해답(기본: 모두)에서 연습 노트북을 만듭니다. check면 쓰지 않고 다른 파일 목록만 돌려줍니다."""
     different = []
-    for solution in nbutil.notebook_paths("solutions"):
+    for solution in solutions or nbutil.notebook_paths("solutions"):
         target = exercise_path(solution)
         nb = build(nbutil.read(solution), target, solution.name)
         text = nbformat.writes(nb).rstrip("\n") + "\n"
@@ -119,7 +120,7 @@ def build_all(check: bool = False) -> list[Path]:
             different.append(target)
             if not check:
                 nbutil.write(nb, target)
-    if check:
+    if check and not solutions:
         expected = {exercise_path(s) for s in nbutil.notebook_paths("solutions")}
         different += [p for p in nbutil.notebook_paths("exercises") if p not in expected]
     return different
@@ -127,10 +128,11 @@ def build_all(check: bool = False) -> list[Path]:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("solutions", nargs="*", type=Path, help="이 해답들만 (없으면 모두)")
     parser.add_argument("--check", action="store_true")
     args = parser.parse_args(argv)
     try:
-        different = build_all(check=args.check)
+        different = build_all(check=args.check, solutions=[p.resolve() for p in args.solutions])
     except MarkerError as err:
         print(f"오류: {err}", file=sys.stderr)
         return 2

@@ -1,6 +1,7 @@
 """모든 노트북의 Colab 배지와 Colab 설정 셀을 pyproject.toml의 [tool.course] 설정 하나로 맞춥니다.
 
-    python -m tools.colab          # 노트북을 고쳐 씁니다
+    python -m tools.colab          # 모든 노트북과 README 표를 고쳐 씁니다
+    python -m tools.colab PATH...  # 이 노트북들만
     python -m tools.colab --check  # 다른 곳이 있으면 목록을 보이고 1로 끝납니다
 
 포크했다면 pyproject.toml의 repository 한 줄을 바꾸고 이 명령을 다시 실행하세요.
@@ -137,10 +138,12 @@ def sync_readme(text: str) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("paths", nargs="*", type=Path, help="이 노트북들만 (없으면 모두와 README)")
     parser.add_argument("--check", action="store_true", help="고치지 않고 검사만 합니다")
     args = parser.parse_args(argv)
     bad = 0
-    for path in nbutil.notebook_paths():
+    paths = [p.resolve() for p in args.paths] or nbutil.notebook_paths()
+    for path in paths:
         nb = nbutil.read(path)
         if args.check:
             for problem in expected_cells(path, nb):
@@ -149,6 +152,8 @@ def main(argv: list[str] | None = None) -> int:
         elif sync(nb, path):
             nbutil.write(nb, path)
             print(f"고침: {path.relative_to(nbutil.ROOT)}")
+    if args.paths:
+        return 1 if bad else 0
     readme = nbutil.ROOT / "README.md"
     text = readme.read_text(encoding="utf-8")
     if sync_readme(text) != text:
