@@ -15,9 +15,12 @@ $(STAMP): requirements.txt pyproject.toml
 
 setup: $(STAMP)
 
+# root 사용자(컨테이너 등)에서는 Jupyter가 --allow-root 없이 시작하지 않습니다.
+ALLOW_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root,)
+
 ## 강좌 열기: JupyterLab을 저장소 루트에서 엽니다.
 lab: $(STAMP)
-	$(BIN)/jupyter lab --ServerApp.root_dir=.
+	$(BIN)/jupyter lab --ServerApp.root_dir=. $(ALLOW_ROOT) $(LAB_ARGS)
 
 ## 모든 테스트: 단위 테스트, 정책 테스트, nbmake (pytest-xdist 병렬).
 test: $(STAMP)
