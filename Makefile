@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: lab test setup notebooks exercises colab lint clean
+.PHONY: lab test setup notebooks exercises colab lint bench clean
 
 $(STAMP): requirements.txt pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -37,6 +37,10 @@ exercises: $(STAMP)
 
 colab: $(STAMP)
 	$(BIN)/python -m tools.colab
+
+## 벤치마크: 노트북 시간, 데이터셋별 정확도 vs RBF-SVM, 참고 강좌 방법과 비교 -> bench/results.md
+bench: $(STAMP)
+	$(BIN)/python -m tools.bench
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

@@ -1,0 +1,366 @@
+"""벤치마크: 노트북마다 걸린 시간, 데이터셋마다 정확도를 고전 모델·참고 강좌의 방법과 나란히 잽니다.
+
+    python -m tools.bench                  # 모두 (make bench)
+    python -m tools.bench --skip-make-test # `make test` 시간 재기는 건너뜁니다
+
+결과는 화면에 표로 나오고 bench/results.md에 날짜, 기계 설명과 함께 저장됩니다.
+타이밍은 테스트가 아니라 이 벤치마크로 잽니다 (기준: 2코어 CPU에서 노트북 하나 30초, `make test` 5분).
+
+- 노트북: nbmake와 같은 실행기(nbclient)로 하나씩 차례로 실행하며, 커널 시작과 셀 실행 시간을 나눠 잽니다.
+  노트북의 정리 절이 `helper_functions.show_results`로 남긴 결과(JSON 출력)를 읽어 옵니다.
+- 데이터셋: 노트북들이 쓰는 것과 똑같은 분할에서, 훈련 분할만으로 교차 검증해 C와 gamma를 고른 RBF-SVM과
+  LogisticRegression을 같은 실행 안에서 학습해 테스트 정확도를 잽니다.
+- 참고 강좌의 방법(원: 2-10-10-1 ReLU, SGD lr 0.1, 전체 배치 1000 에포크; 블롭: 2-8-8-4 ReLU 없음, SGD lr 0.1,
+  100 에포크)을 같은 분할에서 다시 돌려, 이 강좌의 최종 방법(노트북이 잰 값)과 정확도·에포크·시간을 비교합니다.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import platform
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+from nbclient import NotebookClient
+
+from tools import nbutil
+
+RESULTS_MIME = "application/vnd.course.results+json"
+BUDGET_NOTEBOOK_S = 30.0
+BUDGET_TEST_S = 300.0
+OUT = nbutil.ROOT / "bench" / "results.md"
+
+
+# ---------------------------------------------------------------------------
+# 노트북 실행
+# ---------------------------------------------------------------------------
+def run_notebook(path: Path, timeout: int = 300) -> dict:
+    """노트북 하나를 실행합니다 (파일은 바꾸지 않음). 반환값: 시간과 결과 행."""
+    nb = nbutil.read(path)
+    client = NotebookClient(
+        nb, timeout=timeout, kernel_name="python3", resources={"metadata": {"path": str(path.parent)}}
+    )
+    start = time.perf_counter()
+    with client.setup_kernel():
+        started = time.perf_counter()
+        for index, cell in enumerate(nb.cells):
+            client.execute_cell(cell, index)
+        finished = time.perf_counter()
+    rows = {}
+    for cell in nb.cells:
+        for out in cell.get("outputs", []):
+            rows.update(out.get("data", {}).get(RESULTS_MIME, {}))
+    return {
+        "notebook": f"{path.parent.name}/{path.name}",
+        "kernel_s": started - start,
+        "execute_s": finished - started,
+        "total_s": finished - start,
+        "rows": rows,
+    }
+
+
+# ---------------------------------------------------------------------------
+# 데이터셋과 고전 모델
+# ---------------------------------------------------------------------------
+def load_split(name: str):
+    """노트북들이 쓰는 것과 같은 분할: (X_train, X_test, y_train, y_test)."""
+    from sklearn import datasets
+    from sklearn.model_selection import train_test_split
+
+    import helper_functions as hf
+
+    if name == "circles":
+        X, y = datasets.make_circles(n_samples=1000, noise=0.03, random_state=42)
+        return train_test_split(X, y, test_size=0.2, random_state=42)
+    if name == "moons":
+        X, y = datasets.make_moons(n_samples=1000, noise=0.03, random_state=42)
+        return train_test_split(X, y, test_size=0.2, random_state=42)
+    if name == "blobs":
+        X, y = datasets.make_blobs(n_samples=1000, n_features=2, centers=4, cluster_std=1.5, random_state=42)
+        return train_test_split(X, y, test_size=0.2, random_state=42)
+    if name == "spirals":
+        X, y = hf.make_spirals(100, 3, random_state=42)
+        return train_test_split(X, y, test_size=0.2, random_state=42, stratify=y)
+    if name == "wine":
+        X, y = datasets.load_wine(return_X_y=True)
+        return train_test_split(X, y, test_size=0.3, random_state=42, stratify=y)
+    if name == "digits":
+        X, y = datasets.load_digits(return_X_y=True)
+        return train_test_split(X, y, test_size=0.2, random_state=42, stratify=y)
+    raise KeyError(name)
+
+
+DATASETS = ("circles", "moons", "blobs", "spirals", "wine", "digits")
+
+
+def classical_baselines(name: str) -> dict:
+    """훈련 분할에서 5겹 교차 검증으로 조정한 RBF-SVM, 그리고 LogisticRegression의 테스트 정확도(%)."""
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.model_selection import GridSearchCV
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import StandardScaler
+    from sklearn.svm import SVC
+
+    X_train, X_test, y_train, y_test = load_split(name)
+    grid = {"svc__C": [0.1, 1, 10, 100, 1000], "svc__gamma": ["scale", 0.001, 0.01, 0.1, 1, 10]}
+    svm = GridSearchCV(make_pipeline(StandardScaler(), SVC(kernel="rbf")), grid, cv=5, n_jobs=1)
+    svm.fit(X_train, y_train)
+    logreg = make_pipeline(StandardScaler(), LogisticRegression(max_iter=5000)).fit(X_train, y_train)
+    return {
+        "svm_acc": 100 * svm.score(X_test, y_test),
+        "svm_params": f"C={svm.best_params_['svc__C']}, gamma={svm.best_params_['svc__gamma']}",
+        "logreg_acc": 100 * logreg.score(X_test, y_test),
+        "n_train": len(y_train),
+        "n_test": len(y_test),
+    }
+
+
+# ---------------------------------------------------------------------------
+# 참고 강좌의 방법
+# ---------------------------------------------------------------------------
+def reference_recipe(name: str) -> dict:
+    """참고 강좌의 방법을 같은 분할에서 돌립니다 (매 에포크 훈련·테스트 평가, helper의 fit과 같은 루프)."""
+    import torch
+    from torch import nn
+
+    import helper_functions as hf
+
+    X_train, X_test, y_train, y_test = (torch.as_tensor(a) for a in load_split(name))
+    X_train, X_test = X_train.float(), X_test.float()
+    hf.set_seeds(42)
+    if name == "circles":
+        model = nn.Sequential(nn.Linear(2, 10), nn.ReLU(), nn.Linear(10, 10), nn.ReLU(), nn.Linear(10, 1))
+        loss_fn, epochs, desc = nn.BCEWithLogitsLoss(), 1000, "2-10-10-1 ReLU, SGD lr 0.1, 1000 에포크"
+    elif name == "blobs":
+        model = nn.Sequential(nn.Linear(2, 8), nn.Linear(8, 8), nn.Linear(8, 4))
+        loss_fn, epochs, desc = nn.CrossEntropyLoss(), 100, "2-8-8-4 ReLU 없음, SGD lr 0.1, 100 에포크"
+    else:
+        raise KeyError(name)
+    optimizer = torch.optim.SGD(model.parameters(), lr=0.1)
+    start = time.perf_counter()
+    history = hf.fit(model, (X_train, y_train), (X_test, y_test), loss_fn, optimizer, epochs)
+    return {
+        "recipe": desc,
+        "test_acc": history["test_acc"][-1],
+        "epochs": epochs,
+        "seconds": time.perf_counter() - start,
+    }
+
+
+# ---------------------------------------------------------------------------
+# 보고서
+# ---------------------------------------------------------------------------
+def machine_description() -> str:
+    cpu = platform.processor() or "?"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    import torch
+
+    mem = ""
+    try:
+        kib = int(Path("/proc/meminfo").read_text().split()[1])
+        mem = f", {kib / 2**20:.0f} GiB"
+    except (OSError, ValueError, IndexError):
+        pass
+    return (
+        f"{os.cpu_count()} 코어 ({cpu}){mem}, {platform.system()}, 파이썬 {platform.python_version()}, "
+        f"torch {torch.__version__}, CUDA {'있음' if torch.cuda.is_available() else '없음'}"
+    )
+
+
+def _table(header: list[str], rows: list[list]) -> str:
+    def fmt(v):
+        return f"{v:.1f}" if isinstance(v, float) else str(v)
+
+    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    lines += ["| " + " | ".join(fmt(v) for v in row) + " |" for row in rows]
+    return "\n".join(lines)
+
+
+def report(notebooks: list[dict], baselines: dict, references: dict, make_test_s: float | None) -> str:
+    parts = [
+        "# 벤치마크 결과",
+        "",
+        f"- 날짜: {dt.datetime.now(dt.UTC).strftime('%Y-%m-%d %H:%M UTC')}",
+        f"- 기계: {machine_description()}",
+        "- 명령: `make bench` (`python -m tools.bench`)",
+        "",
+        "## 노트북 실행 시간 (nbclient, 하나씩 차례로)",
+        "",
+        f"기준: 노트북 하나 {BUDGET_NOTEBOOK_S:.0f}초 이하 (커널 시작 포함).",
+        "",
+    ]
+    rows = [
+        [
+            n["notebook"],
+            n["kernel_s"],
+            n["execute_s"],
+            n["total_s"],
+            "예" if n["total_s"] <= BUDGET_NOTEBOOK_S else "**아니오**",
+        ]
+        for n in notebooks
+    ]
+    parts.append(_table(["노트북", "커널 시작 (s)", "실행 (s)", "합계 (s)", "기준 안"], rows))
+
+    parts += ["", "## 데이터셋별 정확도: 노트북의 최고 모델 vs 고전 모델 (같은 분할)", ""]
+    rows = []
+    for name in DATASETS:
+        found = [
+            (row["test_acc"], model, n["notebook"])
+            for n in notebooks
+            for model, row in n["rows"].items()
+            if row.get("dataset") == name
+        ]
+        base = baselines[name]
+        if found:
+            acc, model, where = max(found, key=lambda t: t[0])
+            gap = base["svm_acc"] - acc
+            rows.append(
+                [
+                    name,
+                    f"{acc:.2f}",
+                    f"{model} ({where})",
+                    f"{base['svm_acc']:.2f}",
+                    base["svm_params"],
+                    f"{base['logreg_acc']:.2f}",
+                    f"{gap:+.2f}",
+                    "예" if gap <= 1.0 else "**아니오**",
+                ]
+            )
+        else:
+            rows.append(
+                [
+                    name,
+                    "-",
+                    "(노트북 없음)",
+                    f"{base['svm_acc']:.2f}",
+                    base["svm_params"],
+                    f"{base['logreg_acc']:.2f}",
+                    "-",
+                    "-",
+                ]
+            )
+    parts.append(
+        _table(
+            [
+                "데이터셋",
+                "노트북 최고 (%)",
+                "모델 (노트북)",
+                "RBF-SVM (%)",
+                "SVM 파라미터",
+                "LogisticRegression (%)",
+                "SVM - 노트북 (점)",
+                "1점 이내",
+            ],
+            rows,
+        )
+    )
+
+    parts += ["", "## 참고 강좌의 방법 vs 이 강좌의 최종 방법 (같은 분할, 같은 실행)", ""]
+    rows = []
+    for name, ref in references.items():
+        found = [
+            (row["test_acc"], model, row)
+            for n in notebooks
+            for model, row in n["rows"].items()
+            if row.get("dataset") == name and "train_seconds" in row
+        ]
+        if found:
+            acc, model, row = max(found, key=lambda t: (t[0], -t[2]["train_seconds"]))
+            ratio = ref["seconds"] / row["train_seconds"] if row["train_seconds"] else float("nan")
+            rows.append(
+                [
+                    name,
+                    ref["recipe"],
+                    f"{ref['test_acc']:.2f}",
+                    ref["epochs"],
+                    f"{ref['seconds']:.2f}",
+                    model,
+                    f"{acc:.2f}",
+                    row.get("epochs", "-"),
+                    f"{row['train_seconds']:.2f}",
+                    f"{ratio:.1f}x",
+                ]
+            )
+        else:
+            rows.append(
+                [
+                    name,
+                    ref["recipe"],
+                    f"{ref['test_acc']:.2f}",
+                    ref["epochs"],
+                    f"{ref['seconds']:.2f}",
+                    "-",
+                    "-",
+                    "-",
+                    "-",
+                    "-",
+                ]
+            )
+    parts.append(
+        _table(
+            [
+                "데이터셋",
+                "참고 방법",
+                "정확도 (%)",
+                "에포크",
+                "시간 (s)",
+                "이 강좌의 최종 모델",
+                "정확도 (%)",
+                "에포크",
+                "시간 (s)",
+                "시간 비 (참고/강좌)",
+            ],
+            rows,
+        )
+    )
+
+    parts += ["", "## 전체 테스트", ""]
+    if make_test_s is None:
+        parts.append("`make test`: 이번 실행에서는 재지 않았습니다 (--skip-make-test).")
+    else:
+        ok = "기준 안" if make_test_s <= BUDGET_TEST_S else "**기준 초과**"
+        parts.append(f"`make test` (.venv 준비된 상태): {make_test_s:.1f}초 ({ok}, 기준 {BUDGET_TEST_S:.0f}초)")
+    return "\n".join(parts) + "\n"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--skip-make-test", action="store_true", help="`make test` 시간을 재지 않습니다")
+    parser.add_argument("--out", type=Path, default=OUT)
+    args = parser.parse_args(argv)
+
+    notebooks = []
+    for path in nbutil.notebook_paths(*nbutil.EXECUTED_FOLDERS):
+        result = run_notebook(path)
+        notebooks.append(result)
+        print(f"{result['total_s']:6.1f} s  {result['notebook']}", flush=True)
+    baselines = {name: classical_baselines(name) for name in DATASETS}
+    references = {name: reference_recipe(name) for name in ("circles", "blobs")}
+    make_test_s = None
+    if not args.skip_make_test:
+        start = time.perf_counter()
+        subprocess.run(["make", "test"], cwd=nbutil.ROOT, check=True, stdout=subprocess.DEVNULL)
+        make_test_s = time.perf_counter() - start
+
+    text = report(notebooks, baselines, references, make_test_s)
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(text, encoding="utf-8")
+    print(text)
+    over = [n for n in notebooks if n["total_s"] > BUDGET_NOTEBOOK_S]
+    return 1 if over or (make_test_s or 0) > BUDGET_TEST_S else 0
+
+
+if __name__ == "__main__":
+    np.set_printoptions(precision=3)
+    sys.exit(main())
