@@ -10,6 +10,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import time
 from concurrent.futures import ProcessPoolExecutor
@@ -18,6 +19,9 @@ from pathlib import Path
 from nbclient import NotebookClient
 
 from tools import nbutil
+
+# 노트북 두 개를 동시에 실행하므로 커널마다 torch 스레드 하나 (conftest.py와 같은 이유).
+os.environ.setdefault("OMP_NUM_THREADS", "1")
 
 
 def execute(path: Path, timeout: int = 300) -> float:
