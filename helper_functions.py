@@ -27,6 +27,7 @@ from matplotlib.colors import BoundaryNorm, ListedColormap
 from torch import nn
 
 __all__ = [
+    "CLASS_COLORS",
     "accuracy_fn",
     "enable_korean_font",
     "fit",
