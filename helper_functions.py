@@ -13,9 +13,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import random
 import warnings
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any
 
 import matplotlib
@@ -29,8 +30,10 @@ from torch import nn
 __all__ = [
     "CLASS_COLORS",
     "accuracy_fn",
+    "ForbiddenOpError",
     "enable_korean_font",
     "fit",
+    "forbid_ops",
     "logits_to_labels",
     "make_spirals",
     "plot_decision_boundary",
@@ -40,6 +43,7 @@ __all__ = [
     "show_results",
     "test_step",
     "train_step",
+    "train_val_test_split",
 ]
 
 ArrayLike = torch.Tensor | np.ndarray | Sequence[Any]
@@ -131,6 +135,58 @@ def make_spirals(
         X[idx] = np.c_[radius * np.sin(theta), radius * np.cos(theta)]
         y[idx] = k
     return X, y
+
+
+def train_val_test_split(
+    X: ArrayLike,
+    y: ArrayLike,
+    *,
+    val_size: float = 0.2,
+    test_size: float = 0.2,
+    stratify: bool = True,
+    random_state: int = 42,
+) -> tuple[Any, Any, Any, Any, Any, Any]:
+    """데이터를 훈련(train) / 검증(validation) / 테스트(test) 세 부분으로 나눕니다.
+
+    먼저 테스트 데이터를 떼어 놓고(`test_size`, 전체에 대한 비율), 남은 데이터에서 검증 데이터
+    (`val_size`, 역시 전체에 대한 비율)를 뗍니다. 그래서 `test_size`와 `random_state`가 같으면
+    검증 데이터를 쓰든 안 쓰든 테스트 데이터는 같은 점들입니다 (강의 02의 80:20 분할과 같은 테스트).
+
+    매개변수:
+        X, y: 입력과 레이블 (NumPy 배열 또는 텐서; 같은 종류로 돌려줍니다).
+        val_size, test_size: 전체에 대한 비율 (0과 1 사이, 합은 1 미만).
+        stratify: True면 세 부분의 클래스 비율을 전체와 같게 맞춥니다 (층화 분할, stratified split).
+        random_state: 섞는 순서를 정하는 시드.
+
+    반환값: `(X_train, X_val, X_test, y_train, y_val, y_test)`.
+    """
+    from sklearn.model_selection import train_test_split
+
+    if not (0 < val_size < 1 and 0 < test_size < 1 and val_size + test_size < 1):
+        raise ValueError(
+            "val_size와 test_size는 0과 1 사이이고 합이 1보다 작아야 합니다: "
+            f"val_size={val_size}, test_size={test_size}"
+        )
+    if len(X) != len(y):
+        raise ValueError(f"X와 y의 샘플 수가 다릅니다: {len(X)} vs {len(y)}")
+    y_np = _to_numpy(y)
+    index = np.arange(len(y_np))
+    rest, test = train_test_split(
+        index, test_size=test_size, random_state=random_state, stratify=y_np if stratify else None
+    )
+    train, val = train_test_split(
+        rest,
+        test_size=val_size / (1 - test_size),
+        random_state=random_state,
+        stratify=y_np[rest] if stratify else None,
+    )
+
+    def take(a: ArrayLike, idx: np.ndarray) -> Any:
+        if isinstance(a, torch.Tensor):
+            return a[torch.as_tensor(idx, device=a.device)]
+        return np.asarray(a)[idx]
+
+    return take(X, train), take(X, val), take(X, test), take(y, train), take(y, val), take(y, test)
 
 
 # ---------------------------------------------------------------------------
@@ -297,6 +353,20 @@ def plot_predictions(
     return ax
 
 
+SPLIT_NAMES = {"train": "훈련", "val": "검증", "test": "테스트"}
+
+
+def _eval_split(history: dict[str, list[float]]) -> str:
+    """기록에 들어 있는 평가 데이터의 이름: "val"(검증) 또는 "test"(테스트)."""
+    found = [name for name in ("val", "test") if f"{name}_loss" in history]
+    if len(found) != 1:
+        raise KeyError(
+            "history에는 'val_loss'(검증) 또는 'test_loss'(테스트) 중 정확히 하나가 있어야 합니다. "
+            "fit()이 돌려준 딕셔너리를 넘기세요."
+        )
+    return found[0]
+
+
 def plot_loss_curves(
     history: dict[str, list[float]],
     ax: Sequence[Axes] | None = None,
@@ -306,16 +376,17 @@ def plot_loss_curves(
     """`fit`이 돌려준 기록(history)으로 에포크(epoch)별 손실과 정확도를 그립니다.
 
     매개변수:
-        history: `fit`의 반환값. "train_loss", "test_loss" 키는 꼭 있어야 하고,
-            "train_acc", "test_acc", "epoch" 키가 있으면 함께 씁니다.
+        history: `fit`의 반환값. "train_loss"와, 평가 데이터의 손실 "val_loss"(검증) 또는
+            "test_loss"(테스트) 중 하나가 꼭 있어야 합니다. 정확도 키("train_acc", "val_acc",
+            "test_acc")와 "epoch" 키가 있으면 함께 씁니다. 범례는 어느 데이터의 값인지 밝힙니다.
         ax: 축 2개(손실, 정확도)의 묶음. None이면 새 그림(1행 2열)을 만듭니다.
         title: 그림 위에 붙일 말머리 (예: 모델 이름).
 
     반환값: 손실 축과 정확도 축 (길이 2).
     """
-    for key in ("train_loss", "test_loss"):
-        if key not in history:
-            raise KeyError(f"history에 '{key}' 키가 없습니다. fit()이 돌려준 딕셔너리를 넘기세요.")
+    if "train_loss" not in history:
+        raise KeyError("history에 'train_loss' 키가 없습니다. fit()이 돌려준 딕셔너리를 넘기세요.")
+    split = _eval_split(history)
     if ax is None:
         _, ax = plt.subplots(1, 2, figsize=(10, 3.5))
     if len(ax) != 2:
@@ -324,17 +395,16 @@ def plot_loss_curves(
     prefix = f"{title}: " if title else ""
 
     loss_ax, acc_ax = ax
-    loss_ax.plot(epochs, history["train_loss"], label="훈련 손실")
-    loss_ax.plot(epochs, history["test_loss"], label="테스트 손실")
+    for name in ("train", split):
+        loss_ax.plot(epochs, history[f"{name}_loss"], label=f"{SPLIT_NAMES[name]} 손실")
     loss_ax.set_title(f"{prefix}손실 (loss)")
     loss_ax.set_xlabel("에포크 (epoch)")
     loss_ax.set_ylabel("손실")
     loss_ax.legend()
 
-    if "train_acc" in history:
-        acc_ax.plot(epochs, history["train_acc"], label="훈련 정확도")
-    if "test_acc" in history:
-        acc_ax.plot(epochs, history["test_acc"], label="테스트 정확도")
+    for name in ("train", split):
+        if f"{name}_acc" in history:
+            acc_ax.plot(epochs, history[f"{name}_acc"], label=f"{SPLIT_NAMES[name]} 정확도")
     acc_ax.set_title(f"{prefix}정확도 (accuracy)")
     acc_ax.set_xlabel("에포크 (epoch)")
     acc_ax.set_ylabel("정확도 (%)")
@@ -348,14 +418,31 @@ def plot_loss_curves(
 RESULTS_MIME = "application/vnd.course.results+json"
 
 
+ACC_KEYS = ("train_acc", "val_acc", "test_acc")
+
+
 def results_table(results: dict[str, dict[str, Any]]) -> str:
-    """결과 딕셔너리를 마크다운 표 글자로 바꿉니다 (행: 모델, 열: 지표)."""
+    """결과 딕셔너리를 마크다운 표 글자로 바꿉니다 (행: 모델, 열: 지표).
+
+    각 행에는 "dataset"(실제로 쓴 데이터의 이름)과, 어느 데이터에서 잰 정확도인지 이름으로 밝힌
+    정확도 열이 하나 이상 있어야 합니다: "train_acc"(훈련), "val_acc"(검증), "test_acc"(테스트).
+    "test_acc"는 검증 데이터로 고른 최종 모델을 테스트 데이터에서 한 번 잰 값에만 씁니다.
+    """
     if not results:
         raise ValueError("results가 비어 있습니다.")
     columns: list[str] = []
-    for row in results.values():
-        if "dataset" not in row or "test_acc" not in row:
-            raise ValueError("results의 각 행에는 'dataset'과 'test_acc'가 있어야 합니다.")
+    for name, row in results.items():
+        if "dataset" not in row:
+            raise ValueError(f"results['{name}']에 'dataset'(쓴 데이터의 이름)이 없습니다.")
+        if not any(key in row for key in ACC_KEYS):
+            raise ValueError(
+                f"results['{name}']에 정확도 열이 없습니다: {', '.join(ACC_KEYS)} 중 잰 데이터에 맞는 것을 쓰세요."
+            )
+        odd = [k for k in row if k.endswith("_acc") and k not in ACC_KEYS]
+        if odd:
+            raise ValueError(
+                f"results['{name}']의 정확도 열 {odd}: 어느 데이터에서 잰 값인지 {', '.join(ACC_KEYS)}로 밝히세요."
+            )
         columns += [c for c in row if c not in columns]
 
     def fmt(value: Any) -> str:
@@ -370,7 +457,8 @@ def results_table(results: dict[str, dict[str, Any]]) -> str:
 def show_results(results: dict[str, dict[str, Any]]) -> None:
     """노트북의 최종 결과를 표로 보여 줍니다.
 
-    results: `{모델 이름: {"dataset": ..., "test_acc": ..., 그 밖의 지표...}}`.
+    results: `{모델 이름: {"dataset": ..., "val_acc"/"test_acc"/"train_acc": ..., 그 밖의 지표...}}`
+    (규칙은 `results_table` 참고).
     표와 함께 같은 내용을 JSON(`application/vnd.course.results+json`)으로도 출력에 남겨서,
     벤치마크 도구가 노트북을 실행한 뒤 숫자를 그대로 읽어 갈 수 있게 합니다.
     반환값: 없음.
@@ -470,11 +558,12 @@ test_step.__test__ = False  # type: ignore[attr-defined]
 def fit(
     model: nn.Module,
     train_data: Batches,
-    test_data: Batches,
+    eval_data: Batches,
     loss_fn: Callable[[torch.Tensor, torch.Tensor], torch.Tensor],
     optimizer: torch.optim.Optimizer,
     epochs: int,
     *,
+    eval_split: str = "val",
     scheduler: Any | None = None,
     print_every: int | None = None,
     progress: bool = False,
@@ -482,34 +571,126 @@ def fit(
     """`train_step`과 `test_step`을 에포크마다 번갈아 부르며 모델을 훈련합니다.
 
     매개변수:
+        train_data: 훈련 데이터 `(X, y)` 또는 DataLoader.
+        eval_data: 에포크마다 평가할 데이터. 보통 검증 데이터(validation data)입니다.
+        eval_split: eval_data가 어느 데이터인지: "val"(검증, 기본값) 또는 "test"(테스트).
+            무언가를 고르는 데(모델, 학습률, 에포크 수, 조기 종료) 쓰는 데이터는 검증 데이터여야 합니다.
+            기록의 키와 출력이 이 이름을 따르므로, 고르는 데 쓴 숫자가 "테스트"로 보이는 일이 없습니다.
         scheduler: 학습률 스케줄러(scheduler). 있으면 에포크가 끝날 때마다 `step()`합니다.
         print_every: 이 에포크 간격으로 진행 상황을 출력합니다 (None이면 출력하지 않음).
-        progress: True면 tqdm 진행 막대를 보여 줍니다.
+        progress: True면 tqdm 진행 막대를 보여 주고, 끝나면 요약 한 줄을 출력합니다.
 
-    반환값: 기록(history) 딕셔너리. 키는 "epoch", "train_loss", "train_acc", "test_loss",
-    "test_acc", "lr"이고, 각 값은 에포크마다 하나씩 쌓인 리스트입니다.
+    반환값: 기록(history) 딕셔너리. 키는 "epoch", "train_loss", "train_acc",
+    "val_loss"와 "val_acc"(eval_split="test"면 "test_loss"와 "test_acc"), "lr"이고,
+    각 값은 에포크마다 하나씩 쌓인 리스트입니다.
     """
     if epochs < 1:
         raise ValueError("epochs는 1 이상이어야 합니다.")
-    history: dict[str, list[float]] = {
-        key: [] for key in ("epoch", "train_loss", "train_acc", "test_loss", "test_acc", "lr")
-    }
+    if eval_split not in ("val", "test"):
+        raise ValueError(f'eval_split은 "val"(검증) 또는 "test"(테스트)여야 합니다. 받은 값: {eval_split!r}')
+    keys = ("epoch", "train_loss", "train_acc", f"{eval_split}_loss", f"{eval_split}_acc", "lr")
+    history: dict[str, list[float]] = {key: [] for key in keys}
+    eval_name = SPLIT_NAMES[eval_split]
     epoch_iter: Iterable[int] = range(1, epochs + 1)
+    bar = None
     if progress:
         from tqdm.auto import tqdm
 
-        epoch_iter = tqdm(epoch_iter, desc="훈련", unit="epoch")
+        bar = tqdm(epoch_iter, desc="훈련", unit="epoch")
+        epoch_iter = bar
     for epoch in epoch_iter:
         lr = optimizer.param_groups[0]["lr"]
         train_loss, train_acc = train_step(model, train_data, loss_fn, optimizer)
-        test_loss, test_acc = test_step(model, test_data, loss_fn)
+        eval_loss, eval_acc = test_step(model, eval_data, loss_fn)
         if scheduler is not None:
             scheduler.step()
-        for key, value in zip(history, (epoch, train_loss, train_acc, test_loss, test_acc, lr), strict=True):
+        for key, value in zip(keys, (epoch, train_loss, train_acc, eval_loss, eval_acc, lr), strict=True):
             history[key].append(value)
         if print_every and (epoch % print_every == 0 or epoch == epochs):
             print(
                 f"에포크 {epoch:4d} | 훈련 손실 {train_loss:.4f}, 정확도 {train_acc:6.2f}% | "
-                f"테스트 손실 {test_loss:.4f}, 정확도 {test_acc:6.2f}%"
+                f"{eval_name} 손실 {eval_loss:.4f}, 정확도 {eval_acc:6.2f}%"
             )
+    if bar is not None:
+        bar.close()
+        # 저장된 노트북에는 진행 막대(위젯)의 상태가 남지 않으므로, 끝난 결과를 글자로 한 줄 남깁니다.
+        print(
+            f"훈련 끝: {epochs} 에포크 | 훈련 손실 {history['train_loss'][-1]:.4f} | "
+            f"{eval_name} 정확도 {history[f'{eval_split}_acc'][-1]:.2f}%"
+        )
     return history
+
+
+# ---------------------------------------------------------------------------
+# 점검용: "이 연산은 쓰지 마세요"를 PyTorch 디스패처(dispatcher)에서 지키기
+# ---------------------------------------------------------------------------
+class ForbiddenOpError(AssertionError):
+    """금지된 aten 연산이 실행되었을 때 나는 오류 (점검 셀의 assert 실패와 같은 종류)."""
+
+
+def _op_key(op: Any) -> str:
+    """연산 이름을 비교용 열쇠로 바꿉니다: 'aten.sigmoid', 'sigmoid_', '_softmax' -> 'sigmoid', 'softmax'."""
+    if isinstance(op, str):
+        name = op.split("::")[-1].split(".")[-1] if op.startswith(("aten.", "aten::")) else op
+    else:
+        packet = getattr(op, "overloadpacket", op)  # OpOverload -> OpOverloadPacket
+        name = getattr(packet, "__name__", str(packet))
+        name = name.split(".")[-1]
+    return name.strip("_")
+
+
+class OpLog:
+    """`forbid_ops` 블록 안에서 실행된 aten 연산 이름(비교용 열쇠)들. `"exp" in log`처럼 씁니다."""
+
+    def __init__(self) -> None:
+        self.seen: list[str] = []
+        self.forbidden: list[str] = []
+
+    def __contains__(self, op: object) -> bool:
+        return _op_key(op) in self.seen
+
+    def __repr__(self) -> str:
+        return f"OpLog(seen={sorted(set(self.seen))}, forbidden={self.forbidden})"
+
+
+@contextlib.contextmanager
+def forbid_ops(*ops: Any, hint: str = "") -> Iterator[OpLog]:
+    """블록 안에서 주어진 aten 연산이 실행되면 한국어 메시지의 `ForbiddenOpError`를 냅니다.
+
+    PyTorch의 디스패처 단계(`TorchDispatchMode`)에서 연산을 보므로, 어떤 이름으로 불렀든 같은
+    연산이면 잡힙니다: `torch.sigmoid(z)`, `z.sigmoid()`, 미리 잡아 둔 별칭, `torch.special.expit`,
+    `F.sigmoid`, `nn.Sigmoid()`, 제자리 연산 `z.sigmoid_()`가 모두 `aten.sigmoid`입니다.
+    학생 코드가 오류를 `try/except`로 삼켜도 블록이 끝날 때 다시 냅니다.
+
+    매개변수:
+        ops: 금지할 연산. "sigmoid", "aten.sigmoid", `torch.ops.aten.sigmoid`처럼 씁니다.
+            앞뒤 밑줄은 무시합니다: "softmax"는 `aten._softmax`도, "sigmoid"는 `aten.sigmoid_`도 막습니다.
+        hint: 메시지 끝에 붙일 도움말 (예: "공식으로 직접 계산하세요").
+
+    반환값(as): 블록 안에서 실행된 연산 기록 `OpLog` (`"exp" in log`로 썼는지 확인할 수 있습니다).
+    """
+    from torch.utils._python_dispatch import TorchDispatchMode
+
+    banned = {_op_key(op) for op in ops}
+    log = OpLog()
+
+    def message(name: str) -> str:
+        text = (
+            f"이 문제에서는 `{name}` 연산을 쓰면 안 됩니다. `torch.{name}`, `x.{name}()`, 별칭, torch.special, "
+            f"torch.nn.functional, nn 모듈 어느 것으로 불러도 같은 연산(aten.{name})입니다."
+        )
+        return f"{text} {hint}".strip()
+
+    class _Guard(TorchDispatchMode):
+        def __torch_dispatch__(self, func, types, args=(), kwargs=None):  # noqa: ANN001
+            name = _op_key(func)
+            log.seen.append(name)
+            if name in banned:
+                log.forbidden.append(name)
+                raise ForbiddenOpError(message(name))
+            return func(*args, **(kwargs or {}))
+
+    with _Guard():
+        yield log
+    if log.forbidden:  # 블록 안에서 오류를 삼켰어도 실패입니다.
+        raise ForbiddenOpError(message(log.forbidden[0]))

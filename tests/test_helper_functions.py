@@ -6,6 +6,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pytest
 import torch
+import torch.nn.functional as F
 from matplotlib.collections import PathCollection
 from torch import nn
 
@@ -152,8 +153,16 @@ def test_plot_loss_curves_draws_two_panels():
     loss_ax, acc_ax = hf.plot_loss_curves(history)
     assert len(loss_ax.lines) == 2 and len(acc_ax.lines) == 2
     assert loss_ax.get_xlabel() and acc_ax.get_ylabel()
-    with pytest.raises(KeyError, match="test_loss"):
+    assert [t.get_text() for t in loss_ax.get_legend().get_texts()] == ["훈련 손실", "테스트 손실"]
+    with pytest.raises(KeyError, match="val_loss"):
         hf.plot_loss_curves({"train_loss": [1.0]})
+
+
+def test_plot_loss_curves_names_validation_data():
+    history = {"train_loss": [1.0, 0.5], "val_loss": [1.1, 0.6], "train_acc": [50, 80], "val_acc": [45, 75]}
+    loss_ax, acc_ax = hf.plot_loss_curves(history)
+    assert [t.get_text() for t in acc_ax.get_legend().get_texts()] == ["훈련 정확도", "검증 정확도"]
+    plt.close("all")
 
 
 def test_korean_title_renders_without_missing_glyph_warning():
@@ -187,10 +196,11 @@ def test_set_seeds_makes_fit_reproducible():
 
 def test_fit_returns_per_epoch_history():
     history = _run_fit(0)
-    for key in ("epoch", "train_loss", "train_acc", "test_loss", "test_acc", "lr"):
+    assert "test_acc" not in history and "test_loss" not in history  # 기본값은 검증 데이터
+    for key in ("epoch", "train_loss", "train_acc", "val_loss", "val_acc", "lr"):
         assert len(history[key]) == 5, key
     assert history["epoch"] == [1, 2, 3, 4, 5]
-    assert all(0.0 <= a <= 100.0 for a in history["train_acc"] + history["test_acc"])
+    assert all(0.0 <= a <= 100.0 for a in history["train_acc"] + history["val_acc"])
 
 
 def test_fit_binary_full_batch_learns_and_leaves_model_training():
@@ -199,7 +209,7 @@ def test_fit_binary_full_batch_learns_and_leaves_model_training():
     y = (X[:, 0] + X[:, 1] > 0).float()
     model = nn.Linear(2, 1)
     optimizer = torch.optim.SGD(model.parameters(), lr=0.5)
-    history = hf.fit(model, (X, y), (X, y), nn.BCEWithLogitsLoss(), optimizer, epochs=50)
+    history = hf.fit(model, (X, y), (X, y), nn.BCEWithLogitsLoss(), optimizer, epochs=50, eval_split="test")
     assert history["test_acc"][-1] >= 95.0
     assert history["train_loss"][-1] < history["train_loss"][0]
     assert model.training
@@ -239,5 +249,89 @@ def test_results_table_and_validation():
     table = hf.results_table({"MLP": {"dataset": "circles", "test_acc": 99.5, "epochs": 100}})
     assert table.splitlines()[0] == "| 모델 | dataset | test_acc | epochs |"
     assert "| MLP | circles | 99.50 | 100 |" in table
-    with pytest.raises(ValueError, match="test_acc"):
+    with pytest.raises(ValueError, match="정확도 열이 없습니다"):
         hf.results_table({"MLP": {"dataset": "circles"}})
+    with pytest.raises(ValueError, match="어느 데이터에서 잰 값인지"):
+        hf.results_table({"MLP": {"dataset": "circles", "val_acc": 99.0, "best_acc": 99.0}})
+    with pytest.raises(ValueError, match="dataset"):
+        hf.results_table({"MLP": {"val_acc": 99.0}})
+    assert "val_acc" in hf.results_table({"MLP": {"dataset": "circles", "val_acc": 99.0}})
+
+
+def test_fit_rejects_unknown_eval_split():
+    model = nn.Linear(2, 1)
+    data = (torch.zeros(4, 2), torch.zeros(4))
+    with pytest.raises(ValueError, match="eval_split"):
+        optimizer = torch.optim.SGD(model.parameters(), lr=0.1)
+        hf.fit(model, data, data, nn.BCEWithLogitsLoss(), optimizer, 1, eval_split="dev")
+
+
+# --- 훈련 / 검증 / 테스트 분할 ---------------------------------------------------------
+def test_train_val_test_split_sizes_stratified_and_test_matches_two_way_split():
+    from sklearn.model_selection import train_test_split
+
+    X = np.arange(1000, dtype=np.float32).reshape(-1, 1)
+    y = np.repeat([0, 1, 2, 3], [400, 300, 200, 100])
+    X_tr, X_va, X_te, y_tr, y_va, y_te = hf.train_val_test_split(X, y, val_size=0.2, test_size=0.2)
+    assert (len(X_tr), len(X_va), len(X_te)) == (600, 200, 200)
+    for part in (y_tr, y_va, y_te):
+        assert np.bincount(part).tolist() == (np.bincount(y) * len(part) // 1000).tolist()
+    assert not set(X_tr[:, 0]) & set(X_va[:, 0]) and not set(X_va[:, 0]) & set(X_te[:, 0])
+    _, X_te2, _, _ = train_test_split(X, y, test_size=0.2, random_state=42, stratify=y)
+    assert sorted(X_te[:, 0]) == sorted(X_te2[:, 0])  # 같은 테스트 데이터 (강의 02의 80:20 분할과 같음)
+
+
+def test_train_val_test_split_keeps_tensors_and_rejects_bad_sizes():
+    X, y = torch.randn(50, 2), torch.arange(50) % 2
+    parts = hf.train_val_test_split(X, y, val_size=0.2, test_size=0.2)
+    assert all(isinstance(p, torch.Tensor) for p in parts)
+    with pytest.raises(ValueError, match="합이 1보다"):
+        hf.train_val_test_split(X, y, val_size=0.5, test_size=0.5)
+
+
+# --- forbid_ops: 디스패처 단계의 "쓰지 마세요" -------------------------------------------
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda z: torch.sigmoid(z),
+        lambda z: z.sigmoid(),
+        lambda z: torch.special.expit(z),
+        lambda z: F.sigmoid(z),
+        lambda z: nn.Sigmoid()(z),
+        lambda z: z.clone().sigmoid_(),
+        lambda z: torch._C._VariableFunctions.sigmoid(z),
+    ],
+    ids=["torch", "method", "special", "functional", "module", "inplace", "C-function"],
+)
+def test_forbid_ops_catches_every_route_to_the_op(call):
+    z = torch.tensor([-1.0, 0.0, 2.0])
+    with pytest.raises(hf.ForbiddenOpError, match="`sigmoid` 연산을 쓰면 안 됩니다"):
+        with hf.forbid_ops("aten.sigmoid"):
+            call(z)
+
+
+def test_forbid_ops_catches_swallowed_error_and_alias_captured_before():
+    alias = torch.sigmoid
+    z = torch.tensor([0.5])
+
+    def sneaky(t):
+        try:
+            return alias(t)
+        except Exception:
+            return 1 / (1 + torch.exp(-t))
+
+    with pytest.raises(hf.ForbiddenOpError):
+        with hf.forbid_ops(torch.ops.aten.sigmoid):
+            sneaky(z)
+
+
+def test_forbid_ops_allows_other_ops_and_records_them():
+    z = torch.tensor([-1.0, 0.0, 2.0], requires_grad=True)
+    with hf.forbid_ops("sigmoid", "softmax", hint="공식으로") as log:
+        out = 1 / (1 + torch.exp(-z))
+        out.sum().backward()
+    assert torch.allclose(out, torch.sigmoid(z))
+    assert "exp" in log and "aten.exp" in log and "sigmoid" not in log
+    with pytest.raises(hf.ForbiddenOpError, match="공식으로"):
+        with hf.forbid_ops("softmax", hint="공식으로"):
+            F.softmax(torch.randn(2, 3), dim=1)  # aten._softmax

@@ -99,3 +99,42 @@ def test_lesson_structure(path):
     exercise = f"exercises/{path.stem}_exercises.ipynb"
     assert exercise in markdown, f"연습 노트북 {exercise}을 가리키는 말이 없습니다"
     assert (nbutil.ROOT / exercise).exists(), f"{exercise}이 없습니다"
+
+
+def _number(path) -> int:
+    return int(path.name[:2])
+
+
+# 강의 03부터는 후보를 비교합니다: 검증 데이터로 고르고, 테스트 데이터는 마지막에 한 번만.
+CHOOSING = [p for p in nbutil.notebook_paths(*nbutil.EXECUTED_FOLDERS) if _number(p) >= 3]
+VAL_NAME = re.compile(r"\b(X_val|y_val|val_data|val_loader|val_ds|val_dataset)\b")
+FIT_ON_TEST = re.compile(r"eval_split\s*=\s*[\"']test[\"']")
+
+
+@pytest.mark.parametrize("path", CHOOSING, ids=_id)
+def test_lessons_from_03_choose_on_validation_data(path):
+    nb = nbutil.read(path)
+    code = "\n".join(c.source for c in _code(nb))
+    markdown = "\n".join(c.source for c in nb.cells if c.cell_type == "markdown")
+    assert "검증" in markdown, "강의 03부터는 검증 데이터(validation data)를 설명하고 써야 합니다"
+    assert VAL_NAME.search(code), "검증 데이터(X_val, val_loader 등)를 만들어 쓰는 코드가 없습니다"
+    match = FIT_ON_TEST.search(code)
+    assert match is None, (
+        "fit(..., eval_split='test'): 에포크마다 테스트 데이터를 보면 그것으로 고르게 됩니다. 검증 데이터를 쓰세요"
+    )
+
+
+def test_progress_bar_widget_is_dropped_when_state_is_stripped():
+    nb = nbformat.v4.new_notebook()
+    cell = nbformat.v4.new_code_cell("fit(..., progress=True)")
+    bar = {"text/plain": "훈련:   0%|          | 0/15 [00:00<?, ?epoch/s]", nbutil.WIDGET_VIEW: {"model_id": "x"}}
+    playground = {"text/plain": "interactive(children=(IntSlider(value=3),))", nbutil.WIDGET_VIEW: {"model_id": "y"}}
+    cell.outputs = [
+        nbformat.v4.new_output("display_data", bar),
+        nbformat.v4.new_output("stream", text="훈련 끝: 15 에포크\n"),
+        nbformat.v4.new_output("display_data", playground),
+    ]
+    nb.cells = [cell]
+    outputs = nbutil.clean_metadata(nb).cells[0].outputs
+    assert [o.output_type for o in outputs] == ["stream", "display_data"]
+    assert outputs[1].data == {"text/plain": playground["text/plain"]}

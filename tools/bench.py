@@ -67,57 +67,86 @@ def run_notebook(path: Path, timeout: int = 300) -> dict:
 # ---------------------------------------------------------------------------
 # 데이터셋과 고전 모델
 # ---------------------------------------------------------------------------
-def load_split(name: str):
-    """노트북들이 쓰는 것과 같은 분할: (X_train, X_test, y_train, y_test)."""
+# 데이터셋마다 (만드는 법, 검증 비율, 테스트 비율):
+# 노트북들이 helper_functions.train_val_test_split에 넘기는 값과 같습니다.
+# 테스트를 먼저 떼므로, 같은 test_size면 테스트 점들은 검증을 쓰지 않는 80:20 (와인 7:3) 분할과 같습니다.
+SPLITS = {
+    "circles": ("make_circles(n_samples=1000, noise=0.03, random_state=42)", 0.2, 0.2),
+    "moons": ("make_moons(n_samples=1000, noise=0.03, random_state=42)", 0.2, 0.2),
+    "blobs": ("make_blobs(n_samples=1000, n_features=2, centers=4, cluster_std=1.5, random_state=42)", 0.2, 0.2),
+    "spirals": ("helper_functions.make_spirals(100, 3, random_state=42)", 0.2, 0.2),
+    "wine": ("load_wine()", 0.2, 0.3),
+    "digits": ("load_digits()", 0.2, 0.2),
+}
+DATASETS = tuple(SPLITS)
+
+
+def load_data(name: str):
     from sklearn import datasets
-    from sklearn.model_selection import train_test_split
 
     import helper_functions as hf
 
     if name == "circles":
-        X, y = datasets.make_circles(n_samples=1000, noise=0.03, random_state=42)
-        return train_test_split(X, y, test_size=0.2, random_state=42)
+        return datasets.make_circles(n_samples=1000, noise=0.03, random_state=42)
     if name == "moons":
-        X, y = datasets.make_moons(n_samples=1000, noise=0.03, random_state=42)
-        return train_test_split(X, y, test_size=0.2, random_state=42)
+        return datasets.make_moons(n_samples=1000, noise=0.03, random_state=42)
     if name == "blobs":
-        X, y = datasets.make_blobs(n_samples=1000, n_features=2, centers=4, cluster_std=1.5, random_state=42)
-        return train_test_split(X, y, test_size=0.2, random_state=42)
+        return datasets.make_blobs(n_samples=1000, n_features=2, centers=4, cluster_std=1.5, random_state=42)
     if name == "spirals":
-        X, y = hf.make_spirals(100, 3, random_state=42)
-        return train_test_split(X, y, test_size=0.2, random_state=42, stratify=y)
+        return hf.make_spirals(100, 3, random_state=42)
     if name == "wine":
-        X, y = datasets.load_wine(return_X_y=True)
-        return train_test_split(X, y, test_size=0.3, random_state=42, stratify=y)
+        return datasets.load_wine(return_X_y=True)
     if name == "digits":
-        X, y = datasets.load_digits(return_X_y=True)
-        return train_test_split(X, y, test_size=0.2, random_state=42, stratify=y)
+        return datasets.load_digits(return_X_y=True)
     raise KeyError(name)
 
 
-DATASETS = ("circles", "moons", "blobs", "spirals", "wine", "digits")
+def load_split(name: str):
+    """노트북들이 쓰는 것과 같은 층화 분할: (X_train, X_val, X_test, y_train, y_val, y_test)."""
+    import helper_functions as hf
+
+    _, val_size, test_size = SPLITS[name]
+    X, y = load_data(name)
+    return hf.train_val_test_split(X, y, val_size=val_size, test_size=test_size, random_state=42)
 
 
 def classical_baselines(name: str) -> dict:
-    """훈련 분할에서 5겹 교차 검증으로 조정한 RBF-SVM, 그리고 LogisticRegression의 테스트 정확도(%)."""
+    """훈련 분할에서만 5겹 교차 검증으로 C와 gamma를 고른 RBF-SVM, 그리고 LogisticRegression의 테스트 정확도(%).
+
+    검증 분할은 신경망이 고르는 데 쓰는 몫이므로 SVM은 쓰지 않습니다 (SVM의 선택은 교차 검증이 합니다).
+    """
     from sklearn.linear_model import LogisticRegression
     from sklearn.model_selection import GridSearchCV
     from sklearn.pipeline import make_pipeline
     from sklearn.preprocessing import StandardScaler
     from sklearn.svm import SVC
 
-    X_train, X_test, y_train, y_test = load_split(name)
+    X_train, X_val, X_test, y_train, y_val, y_test = load_split(name)
     grid = {"svc__C": [0.1, 1, 10, 100, 1000], "svc__gamma": ["scale", 0.001, 0.01, 0.1, 1, 10]}
     svm = GridSearchCV(make_pipeline(StandardScaler(), SVC(kernel="rbf")), grid, cv=5, n_jobs=1)
     svm.fit(X_train, y_train)
     logreg = make_pipeline(StandardScaler(), LogisticRegression(max_iter=5000)).fit(X_train, y_train)
     return {
+        "svm_cv_acc": 100 * svm.best_score_,
         "svm_acc": 100 * svm.score(X_test, y_test),
         "svm_params": f"C={svm.best_params_['svc__C']}, gamma={svm.best_params_['svc__gamma']}",
         "logreg_acc": 100 * logreg.score(X_test, y_test),
-        "n_train": len(y_train),
-        "n_test": len(y_test),
+        "sizes": (len(y_train), len(y_val), len(y_test)),
     }
+
+
+def chosen_models(notebooks: list[dict], name: str) -> list[tuple[float, float, str, str]]:
+    """데이터셋 하나의 최종 모델들: 검증 정확도와 테스트 정확도가 함께 있는 행 (검증으로 고르고 테스트로 한 번 잰 모델).
+
+    반환값: [(val_acc, test_acc, 모델 이름, 노트북)], 검증 정확도가 높은 순. 테스트 정확도로는 고르지 않습니다.
+    """
+    found = [
+        (row["val_acc"], row["test_acc"], model, n["notebook"])
+        for n in notebooks
+        for model, row in n["rows"].items()
+        if str(row.get("dataset", "")).split(" ")[0] == name and "val_acc" in row and "test_acc" in row
+    ]
+    return sorted(found, key=lambda t: -t[0])
 
 
 # ---------------------------------------------------------------------------
@@ -130,7 +159,7 @@ def reference_recipe(name: str) -> dict:
 
     import helper_functions as hf
 
-    X_train, X_test, y_train, y_test = (torch.as_tensor(a) for a in load_split(name))
+    X_train, _, X_test, y_train, _, y_test = (torch.as_tensor(a) for a in load_split(name))
     X_train, X_test = X_train.float(), X_test.float()
     hf.set_seeds(42)
     if name == "circles":
@@ -143,7 +172,8 @@ def reference_recipe(name: str) -> dict:
         raise KeyError(name)
     optimizer = torch.optim.SGD(model.parameters(), lr=0.1)
     start = time.perf_counter()
-    history = hf.fit(model, (X_train, y_train), (X_test, y_test), loss_fn, optimizer, epochs)
+    # 정해진 방법을 그대로 돌릴 뿐 아무것도 고르지 않으므로, 마지막 에포크의 테스트 정확도를 한 번 씁니다.
+    history = hf.fit(model, (X_train, y_train), (X_test, y_test), loss_fn, optimizer, epochs, eval_split="test")
     return {
         "recipe": desc,
         "test_acc": history["test_acc"][-1],
@@ -212,25 +242,32 @@ def report(notebooks: list[dict], baselines: dict, references: dict, make_test_s
     ]
     parts.append(_table(["노트북", "커널 시작 (s)", "실행 (s)", "합계 (s)", "기준 안"], rows))
 
-    parts += ["", "## 데이터셋별 정확도: 노트북의 최고 모델 vs 고전 모델 (같은 분할)", ""]
+    parts += [
+        "",
+        "## 데이터셋별 정확도: 검증으로 고른 모델 vs 고전 모델 (같은 분할)",
+        "",
+        "노트북의 모델은 검증 정확도로 골랐고(여러 노트북에 있으면 검증 정확도가 가장 높은 것), "
+        "테스트 정확도는 그 모델을 한 번 잰 값입니다. "
+        "RBF-SVM은 훈련 분할에서만 5겹 교차 검증으로 C와 gamma를 골랐습니다.",
+        "",
+    ]
     rows = []
     for name in DATASETS:
-        found = [
-            (row["test_acc"], model, n["notebook"])
-            for n in notebooks
-            for model, row in n["rows"].items()
-            if row.get("dataset") == name
-        ]
         base = baselines[name]
+        found = chosen_models(notebooks, name)
+        split = "/".join(str(n) for n in base["sizes"])
         if found:
-            acc, model, where = max(found, key=lambda t: t[0])
+            val_acc, acc, model, where = found[0]
             gap = base["svm_acc"] - acc
             rows.append(
                 [
                     name,
-                    f"{acc:.2f}",
+                    split,
                     f"{model} ({where})",
+                    f"{val_acc:.2f}",
+                    f"{acc:.2f}",
                     f"{base['svm_acc']:.2f}",
+                    f"{base['svm_cv_acc']:.2f}",
                     base["svm_params"],
                     f"{base['logreg_acc']:.2f}",
                     f"{gap:+.2f}",
@@ -239,26 +276,21 @@ def report(notebooks: list[dict], baselines: dict, references: dict, make_test_s
             )
         else:
             rows.append(
-                [
-                    name,
-                    "-",
-                    "(노트북 없음)",
-                    f"{base['svm_acc']:.2f}",
-                    base["svm_params"],
-                    f"{base['logreg_acc']:.2f}",
-                    "-",
-                    "-",
-                ]
+                [name, split, "(노트북 없음)", "-", "-", f"{base['svm_acc']:.2f}", f"{base['svm_cv_acc']:.2f}"]
+                + [base["svm_params"], f"{base['logreg_acc']:.2f}", "-", "-"]
             )
     parts.append(
         _table(
             [
                 "데이터셋",
-                "노트북 최고 (%)",
-                "모델 (노트북)",
-                "RBF-SVM (%)",
+                "훈련/검증/테스트",
+                "고른 모델 (노트북)",
+                "검증 (%)",
+                "테스트 (%)",
+                "RBF-SVM 테스트 (%)",
+                "SVM 교차 검증 (%)",
                 "SVM 파라미터",
-                "LogisticRegression (%)",
+                "LogisticRegression 테스트 (%)",
                 "SVM - 노트북 (점)",
                 "1점 이내",
             ],
@@ -266,17 +298,24 @@ def report(notebooks: list[dict], baselines: dict, references: dict, make_test_s
         )
     )
 
-    parts += ["", "## 참고 강좌의 방법 vs 이 강좌의 최종 방법 (같은 분할, 같은 실행)", ""]
+    parts += [
+        "",
+        "## 참고한 영어 강좌(Zero to Mastery, Learn PyTorch 02장)의 방법 vs 이 강좌의 최종 방법 (같은 분할, 같은 실행)",
+        "",
+        "참고 방법은 정해진 방법을 그대로 돌린 것이라 아무것도 고르지 않았으므로, 마지막 에포크의 테스트 정확도입니다.",
+        "",
+    ]
     rows = []
     for name, ref in references.items():
         found = [
             (row["test_acc"], model, row)
             for n in notebooks
             for model, row in n["rows"].items()
-            if row.get("dataset") == name and "train_seconds" in row
+            if str(row.get("dataset", "")).split(" ")[0] == name and "train_seconds" in row
+            and "val_acc" in row and "test_acc" in row
         ]
         if found:
-            acc, model, row = max(found, key=lambda t: (t[0], -t[2]["train_seconds"]))
+            acc, model, row = max(found, key=lambda t: (t[2]["val_acc"], -t[2]["train_seconds"]))
             ratio = ref["seconds"] / row["train_seconds"] if row["train_seconds"] else float("nan")
             rows.append(
                 [

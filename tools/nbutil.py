@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import tomllib
 from pathlib import Path
 
@@ -16,6 +17,10 @@ KEEP_NB_METADATA = ("kernelspec", "language_info", "course")
 KERNELSPEC = {"display_name": "Python 3 (ipykernel)", "language": "python", "name": "python3"}
 # 셀 메타데이터에서 남길 키.
 KEEP_CELL_METADATA = ("tags",)
+WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
+# tqdm 진행 막대 위젯의 글자 표현 ("훈련:   0%|          | 0/15 ..."). 위젯 상태를 지우면 이 글자만 남는데,
+# 그것은 막대가 처음 그려질 때의 모습(0%)이라 저장된 노트북에서 거짓말이 됩니다.
+_TQDM_TEXT = re.compile(r"\d+%\|")
 
 
 def course_settings() -> dict:
@@ -46,11 +51,22 @@ def clean_metadata(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
         cell.metadata = nbformat.from_dict({k: v for k, v in cell.metadata.items() if k in KEEP_CELL_METADATA and v})
         cell["id"] = f"cell-{i:03d}"  # 안정된 id: 다시 실행해도 diff가 생기지 않습니다.
         if cell.cell_type == "code":
-            for out in cell.get("outputs", []):
-                out.get("metadata", {}).pop("application/vnd.jupyter.widget-view+json", None)
+            cell.outputs = [out for out in cell.get("outputs", []) if not _is_progress_bar(out)]
+            for out in cell.outputs:
+                out.get("metadata", {}).pop(WIDGET_VIEW, None)
                 if out.get("output_type") in ("display_data", "execute_result"):
-                    out.get("data", {}).pop("application/vnd.jupyter.widget-view+json", None)
+                    out.get("data", {}).pop(WIDGET_VIEW, None)
     return nb
+
+
+def _is_progress_bar(out) -> bool:
+    """tqdm 진행 막대 위젯 출력인가 (지웁니다: 끝난 결과는 `fit`이 글자 한 줄로 남깁니다)."""
+    data = out.get("data", {})
+    if WIDGET_VIEW not in data:
+        return False
+    text = data.get("text/plain", "")
+    text = "".join(text) if isinstance(text, list) else text
+    return bool(_TQDM_TEXT.search(text))
 
 
 def write(nb: nbformat.NotebookNode, path: Path) -> None:
