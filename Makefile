@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: lab test setup notebooks exercises colab lint bench clean
+.PHONY: lab test setup notebooks exercises colab lint bench clean site site-setup test-site clean-site
 
 $(STAMP): requirements.txt pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -47,3 +47,26 @@ lint: $(STAMP)
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache *.egg-info
+
+## 강좌 웹사이트: 커밋된 노트북(다시 실행하지 않음)과 README로 _site/를 만듭니다 (Sphinx + MyST-NB + Pagefind).
+## 사이트 도구는 학습자 환경(.venv)과 따로 .venv-site에 설치합니다 (requirements-site.txt, torch 없음).
+SITE_VENV  := .venv-site
+SITE_STAMP := $(SITE_VENV)/.installed
+SITE_OUT   ?= _site
+
+$(SITE_STAMP): requirements-site.txt
+	test -x $(SITE_VENV)/bin/python || $(PYTHON) -m venv $(SITE_VENV)
+	$(SITE_VENV)/bin/python -m pip install --quiet --disable-pip-version-check -r requirements-site.txt
+	touch $(SITE_STAMP)
+
+site-setup: $(SITE_STAMP)
+
+site: $(SITE_STAMP)
+	$(SITE_VENV)/bin/python -m tools.site --out $(SITE_OUT)
+
+## 사이트 테스트: 사이트를 한 번 만들고 페이지·그림을 검사한 뒤 Chromium으로 첫 페이지, 강의, 한국어 검색을 봅니다.
+test-site: $(STAMP) $(SITE_STAMP)
+	COURSE_SITE_TESTS=1 $(BIN)/python -m pytest tests/test_site.py -n 0
+
+clean-site:
+	rm -rf $(SITE_VENV) $(SITE_OUT) build/site
