@@ -24,6 +24,7 @@
 
 from __future__ import annotations
 
+import copy
 import tomllib
 from pathlib import Path
 
@@ -119,8 +120,9 @@ def test_wrong_answers_fail_their_check(solution):
         pytest.fail(f"{solution.name}의 오답 모음 tests/wrong_answers/{_set_name(solution)}.toml이 없습니다")
     nb = nbutil.read(solution)
     plan = _plan(nb, wrongs)
+    # nbclient은 실행한 셀을 자기 노트북에 다시 써 넣으므로, 원본(nb)은 건드리지 않게 복사본을 줍니다.
     client = NotebookClient(
-        nb,
+        copy.deepcopy(nb),
         timeout=120,
         kernel_name="python3",
         allow_errors=True,
