@@ -117,6 +117,49 @@ def test_bad_markers_give_clear_errors(source, message):
         _build(_nb(source))
 
 
+HIDDEN_CHECK = (
+    "# [점검] f\nassert f(2) == 4\n### BEGIN HIDDEN TESTS\nassert f(50) == 100, '비밀 점검'\n"
+    "### END HIDDEN TESTS\nprint('문제 1 통과')"
+)
+
+
+def test_hidden_tests_are_stripped_from_the_exercise_and_split_for_grading():
+    out = _build(_nb("def f(x):\n    ### BEGIN SOLUTION\n    return 2 * x\n    ### END SOLUTION", HIDDEN_CHECK))
+    check = out.cells[-1]
+    assert check.source == f"# [점검] f\nassert f(2) == 4\n{bx.HIDDEN_NOTE}\nprint('문제 1 통과')"
+    assert "비밀" not in nbformat.writes(out) and "HIDDEN" not in nbformat.writes(out)
+    assert check.metadata["tags"] == ["check", "raises-exception"]
+    assert bx.check_parts(HIDDEN_CHECK) == [
+        ("visible", "# [점검] f\nassert f(2) == 4"),
+        ("hidden", "assert f(50) == 100, '비밀 점검'"),
+        ("visible", "print('문제 1 통과')"),
+    ]
+
+
+def test_no_exercise_contains_hidden_tests():
+    for path in nbutil.notebook_paths("exercises"):
+        text = path.read_text(encoding="utf-8")
+        assert bx.HIDDEN_BEGIN not in text and bx.HIDDEN_END not in text, path.name
+
+
+@pytest.mark.parametrize(
+    ("check", "message"),
+    [
+        ("# [점검]\n### BEGIN HIDDEN TESTS\nassert 1", "END HIDDEN TESTS가 없습니다"),
+        ("# [점검]\nassert 1\n### END HIDDEN TESTS", "없이"),
+        ("# [점검]\n### BEGIN HIDDEN TESTS\n### BEGIN HIDDEN TESTS\n### END HIDDEN TESTS", "겹칩니다"),
+        ("# [점검]\n### BEGIN HIDDEN TESTS\n### BEGIN SOLUTION\n### END SOLUTION\n### END HIDDEN TESTS", "겹칩니다"),
+        ("x = 2\n### BEGIN HIDDEN TESTS\nassert x\n### END HIDDEN TESTS", "점검 셀"),
+        ("# [점검]\n### BEGIN HIDDEN TEST\nassert 1\n### END HIDDEN TESTS", "그대로여야"),
+        ("# [점검]\nif True:\n    ### BEGIN HIDDEN TESTS\n    assert 1\n    ### END HIDDEN TESTS", "들여쓰지"),
+    ],
+    ids=["missing-end", "end-without-begin", "nested", "inside-solution", "not-a-check", "typo", "indented"],
+)
+def test_bad_hidden_markers_give_clear_errors(check, message):
+    with pytest.raises(bx.MarkerError, match=message):
+        _build(_nb("### BEGIN SOLUTION\nx = 1\n### END SOLUTION", check))
+
+
 def test_solution_name_must_end_with_suffix():
     with pytest.raises(bx.MarkerError, match="_solutions.ipynb"):
         bx.exercise_path(nbutil.ROOT / "solutions" / "01_x.ipynb")

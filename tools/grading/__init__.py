@@ -1,0 +1,13 @@
+"""채점 도구의 단계들 (`python -m tools.grade`가 이 순서로 부릅니다).
+
+제출 하나가 지나가는 길:
+
+1. `submission`  읽고 알아보기: 노트북인지, 어느 연습인지 (`read_submission`, `identify`, `find_submissions`)
+2. `assemble`    원본 연습(과 해답의 숨은 점검)으로 실행할 셀 목록 만들기 (`load_exercise`, `assemble`)
+3. `sandbox`     작업 폴더와 bubblewrap 안에서 작업 프로세스·커널 실행 (`run_job`); 안쪽은 `worker`
+4. `audit`       학생 코드의 정적 검사와 커널 안 감사 코드 (`static_findings`, `setup_source`, `audit_source`)
+   `score`       실행 결과에서 점검별 통과/실패, 점수, `review` 판정 (`finish`)
+5. `report`      점수표(CSV)와 피드백 쓰기, 조각(shard) 합치기 (`write_outputs`, `merge`)
+
+`grade`(이 패키지의 `pipeline`)가 단계를 잇고, `tools/grade.py`는 명령줄입니다.
+"""
