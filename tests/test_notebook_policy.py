@@ -138,3 +138,14 @@ def test_progress_bar_widget_is_dropped_when_state_is_stripped():
     outputs = nbutil.clean_metadata(nb).cells[0].outputs
     assert [o.output_type for o in outputs] == ["stream", "display_data"]
     assert outputs[1].data == {"text/plain": playground["text/plain"]}
+
+
+LINK = re.compile(r"\]\((\.\./[^)#\s]+|[A-Za-z0-9_./-]+\.(?:ipynb|md|py))(?:#[^)]*)?\)")
+
+
+@pytest.mark.parametrize("path", ALL, ids=_id)
+def test_relative_links_point_to_existing_files(path):
+    nb = nbutil.read(path)
+    markdown = "\n".join(c.source for c in nb.cells if c.cell_type == "markdown")
+    broken = [m for m in LINK.findall(markdown) if "://" not in m and not (path.parent / m).resolve().exists()]
+    assert not broken, f"없는 파일을 가리키는 링크: {broken}"
