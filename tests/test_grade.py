@@ -145,13 +145,28 @@ def _with_trick(path, token, port):
     return nb
 
 
-def _make_submissions(folder, exercises, token, port):
-    """(파일, 기대 상태, 기대 통과 수 또는 None=아무것이나) 목록을 돌려주고 제출 폴더를 채웁니다."""
+def _make_submissions(folder, exercises, token, port, part):
+    """(파일, 기대 상태, 기대 통과 수 또는 None=아무것이나) 목록을 돌려주고 제출 폴더를 채웁니다.
+
+    part: "cases"(여러 가지 제출과 숨은 점검) 또는 "tricks"(조작 수법). 두 묶음을 따로 채점하면
+    pytest-xdist가 두 작업자에서 동시에 돌릴 수 있습니다.
+    """
     cases = []
 
     def add(name, content, status, passed):
         _write(folder, name, content)
         cases.append((name, status, passed))
+
+    (folder / "메모.txt").write_text("노트북이 아닌 파일은 건너뜁니다", encoding="utf-8")
+    (folder / "__MACOSX").mkdir()  # macOS 압축의 부산물도 건너뜁니다
+    (folder / "__MACOSX" / "._half.ipynb").write_bytes(b"\x00\x05\x16\x07")
+    if part == "tricks":
+        for trick in TRICKS:
+            if "escape" in trick.name and not SANDBOX:
+                continue  # 샌드박스 없이는 정말로 밖에 쓰므로 돌리지 않습니다
+            add(f"tricks/{trick.stem}.ipynb", _with_trick(trick, token, port), "review", None)
+        add("kim/homework.ipynb", _solved(), "ok", 5)  # 정직한 답은 같은 채점에서 review가 아님
+        return cases
 
     add(SOLUTION.name, _solution_text(), "ok", 5)  # 해답 파일 그대로: 메타데이터 없이 이름으로
     add(f"blank_{SET}_exercises.ipynb", _exercise(), "ok", 0)
@@ -201,13 +216,6 @@ def _make_submissions(folder, exercises, token, port):
     add(f"hidden/right_{HIDDEN_SET}.ipynb", hidden_answer("return 2 * x"), "ok", 2)
     overfit = "return {2: 4, 0: 0}.get(x, 0)"  # 보이는 점검만 통과하는 답
     add(f"hidden/overfit_{HIDDEN_SET}.ipynb", hidden_answer(overfit), "ok", 0)
-    for trick in TRICKS:
-        if "escape" in trick.name and not SANDBOX:
-            continue  # 샌드박스 없이는 정말로 밖에 쓰므로 돌리지 않습니다
-        add(f"tricks/{trick.stem}.ipynb", _with_trick(trick, token, port), "review", None)
-    (folder / "메모.txt").write_text("노트북이 아닌 파일은 건너뜁니다", encoding="utf-8")
-    (folder / "__MACOSX").mkdir()  # macOS 압축의 부산물도 건너뜁니다
-    (folder / "__MACOSX" / "._half.ipynb").write_bytes(b"\x00\x05\x16\x07")
     return cases
 
 
@@ -254,14 +262,14 @@ def _processes_with(token):
     return found
 
 
-def _grade_folder(tmp_path):
+def _grade_folder(tmp_path, part):
     folder = tmp_path / "submissions"
     folder.mkdir()
     exercises, solutions = _course(tmp_path)
     token = secrets.token_hex(6)
     listener = _Listener()
     try:
-        cases = _make_submissions(folder, exercises, token, listener.port)
+        cases = _make_submissions(folder, exercises, token, listener.port, part)
         before = _hashes(folder)
         memory = 4 * 1024**3 if sys.platform == "linux" else 0
         options = grade.Options(
@@ -457,34 +465,43 @@ def _check_sandbox_keeps_everything_outside_the_job_unchanged(graded):
     assert graded["processes"] == []  # 띄운 백그라운드 프로세스가 남지 않음 (--unshare-pid, --die-with-parent)
 
 
-KERNEL_CHECKS = [
+BOTH = [
     _check_every_case_gets_expected_status_and_score,
     _check_submitted_files_are_byte_identical_after_grading,
-    _check_solution_scores_100_and_blank_scores_0,
-    _check_tampered_checks_score_like_the_real_answers,
-    _check_failed_check_reports_the_korean_assert_message,
-    _check_student_errors_fail_later_checks_but_not_the_run,
-    _check_stopped_runs_keep_checks_done_before_the_stop,
-    _check_memory_limit_turns_huge_allocation_into_memory_error,
-    _check_extra_student_cells_run_in_a_temporary_folder,
-    _check_set_is_recognised_by_metadata_then_file_name,
-    _check_csv_and_korean_feedback_files,
-    _check_hidden_tests_run_only_when_grading_and_stay_secret,
-    _check_every_trick_is_flagged_for_review_with_reasons,
     _check_solutions_and_honest_answers_are_not_flagged,
-    _check_sandbox_keeps_everything_outside_the_job_unchanged,
 ]
+KERNEL_CHECKS = {
+    "tricks": BOTH
+    + [
+        _check_every_trick_is_flagged_for_review_with_reasons,
+        _check_sandbox_keeps_everything_outside_the_job_unchanged,
+    ],
+    "cases": BOTH
+    + [
+        _check_solution_scores_100_and_blank_scores_0,
+        _check_tampered_checks_score_like_the_real_answers,
+        _check_failed_check_reports_the_korean_assert_message,
+        _check_student_errors_fail_later_checks_but_not_the_run,
+        _check_stopped_runs_keep_checks_done_before_the_stop,
+        _check_memory_limit_turns_huge_allocation_into_memory_error,
+        _check_extra_student_cells_run_in_a_temporary_folder,
+        _check_set_is_recognised_by_metadata_then_file_name,
+        _check_csv_and_korean_feedback_files,
+        _check_hidden_tests_run_only_when_grading_and_stay_secret,
+    ],
+}
 
 
-def test_grading_a_folder_of_mixed_submissions(tmp_path):
+@pytest.mark.parametrize("part", ["cases", "tricks"])
+def test_grading_a_folder_of_mixed_submissions(tmp_path, part):
     """제출 30여 개(깨진 것, 숨은 점검, 조작 수법 포함)를 한 번의 채점 호출로 채점하고 모든 경우를 확인합니다.
 
     커널을 쓰는 채점은 비싸므로 한 테스트에서 한 번만 합니다 (pytest-xdist가 테스트를 여러 작업자에
     나눠도 채점이 두 번 돌지 않게). 실패한 확인은 모두 모아서 보여 줍니다.
     """
-    graded = _grade_folder(tmp_path)
+    graded = _grade_folder(tmp_path, part)
     failures = []
-    for check in KERNEL_CHECKS:
+    for check in KERNEL_CHECKS[part]:
         try:
             check(graded)
         except AssertionError as err:
