@@ -27,20 +27,10 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+from chromium import CHROMIUM, CHROMIUM_ARGS
 
 ROOT = Path(__file__).resolve().parent.parent
 ARTIFACTS = ROOT / "test-artifacts"
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--disable-quic",
-]
 LESSON = "notebooks/02_binary_classification.ipynb"
 EXERCISE = "exercises/00_environment_and_tensors_exercises.ipynb"
 # 연습 노트북에서 허용하는 오류: 빈 답(NotImplementedError, 그 결과 정의되지 않은 이름)과 점검 실패.

@@ -28,6 +28,7 @@ from pathlib import Path
 
 import nbformat
 import pytest
+from chromium import CHROMIUM, CHROMIUM_ARGS
 
 ROOT = Path(__file__).resolve().parent.parent
 ARTIFACTS = ROOT / "test-artifacts"
@@ -39,18 +40,6 @@ HANGUL = re.compile(r"[\uac00-\ud7a3]")
 SEARCH_TERMS = ["로짓", "결정 경계", "소프트맥스", "과적합"]
 KOREAN_FONTS = re.compile(r"nanum|나눔|noto sans (cjk|kr)|malgun|apple sd gothic|source han|pretendard|un ?dotum", re.I)
 
-# tests/test_browser.py와 같은 Chromium과 실행 옵션.
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--disable-quic",
-]
 
 pytestmark = pytest.mark.skipif(
     os.environ.get("COURSE_SITE_TESTS") != "1",
