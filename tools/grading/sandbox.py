@@ -40,6 +40,10 @@ def _bwrap_base(job_dir: Path, hide: list[Path]) -> list[str]:
     """bwrap 명령의 앞부분 (실행할 명령 앞까지)."""
     cmd = [shutil.which("bwrap") or "bwrap", "--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc"]
     cmd += ["--tmpfs", "/tmp", "--tmpfs", "/dev/shm"]
+    for path in sorted({p for p in _needed() if p.is_dir()}):
+        # 저장소나 파이썬이 /tmp 아래에 있으면 (예: CI의 새 클론) 빈 /tmp 위에 읽기 전용으로 다시 보이게 합니다.
+        if any(base == path or base in path.parents for base in (Path("/tmp"), Path("/dev/shm"))):
+            cmd += ["--ro-bind", str(path), str(path)]
     for path in hide:
         cmd += ["--tmpfs", str(path)]
     for device in sorted(glob.glob("/dev/nvidia*")) + sorted(glob.glob("/dev/dri")):  # GPU 채점용
