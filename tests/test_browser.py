@@ -27,7 +27,7 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-from chromium import CHROMIUM, CHROMIUM_ARGS
+from chromium import CHROMIUM, CHROMIUM_ARGS, require_browser
 
 ROOT = Path(__file__).resolve().parent.parent
 ARTIFACTS = ROOT / "test-artifacts"
@@ -40,24 +40,6 @@ HANGUL = re.compile(r"[\uac00-\ud7a3]")
 SERVER_START_TIMEOUT = 120  # 초. 2코어에서 노트북 테스트와 함께 돌아도 넉넉하게.
 NOTEBOOK_OPEN_TIMEOUT = 120
 RUN_ALL_TIMEOUT = 240
-
-
-def _require_browser() -> None:
-    """Chromium과 playwright가 없으면 건너뜁니다 (CI=true이면 실패)."""
-    problems = []
-    if not (CHROMIUM.is_file() and os.access(CHROMIUM, os.X_OK)):
-        problems.append(
-            f"{CHROMIUM}가 없습니다. Debian/Ubuntu: `sudo apt-get install chromium` (CI의 .ci/run은 스스로 설치합니다)"
-        )
-    try:
-        import playwright.sync_api  # noqa: F401
-    except ImportError:
-        problems.append("파이썬 패키지 playwright가 없습니다: `make setup` (requirements.txt)")
-    if problems:
-        message = "브라우저 테스트를 할 수 없습니다: " + "; ".join(problems)
-        if os.environ.get("CI", "").lower() == "true":
-            pytest.fail(message + " (CI에서는 건너뛰지 않고 실패로 봅니다)", pytrace=False)
-        pytest.skip(message)
 
 
 def _free_port() -> int:
@@ -182,7 +164,7 @@ class Lab:
 
 @pytest.fixture(scope="module")
 def lab(tmp_path_factory):
-    _require_browser()
+    require_browser()
     server = Lab(tmp_path_factory.mktemp("jupyterlab"))
     try:
         server.start()

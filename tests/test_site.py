@@ -28,7 +28,7 @@ from pathlib import Path
 
 import nbformat
 import pytest
-from chromium import CHROMIUM, CHROMIUM_ARGS
+from chromium import CHROMIUM, CHROMIUM_ARGS, require_browser
 
 ROOT = Path(__file__).resolve().parent.parent
 ARTIFACTS = ROOT / "test-artifacts"
@@ -115,18 +115,9 @@ def serve():
 
 @pytest.fixture(scope="session")
 def browser():
-    problems = []
-    if not (CHROMIUM.is_file() and os.access(CHROMIUM, os.X_OK)):
-        problems.append(f"{CHROMIUM}가 없습니다. Debian/Ubuntu: `sudo apt-get install chromium fonts-nanum`")
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        problems.append("파이썬 패키지 playwright가 없습니다: `make setup`")
-    if problems:
-        message = "브라우저 테스트를 할 수 없습니다: " + "; ".join(problems)
-        if os.environ.get("CI", "").lower() == "true":
-            pytest.fail(message + " (CI에서는 실패로 봅니다)", pytrace=False)
-        pytest.skip(message)
+    require_browser()
+    from playwright.sync_api import sync_playwright
+
     with sync_playwright() as p:
         chromium = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
         try:
