@@ -3,9 +3,11 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
+DEV_STAMP := $(VENV)/.installed-dev
 
-.PHONY: lab test setup notebooks exercises colab lint bench clean site site-setup test-site clean-site
+.PHONY: lab test test-portability test-grader-security setup setup-dev notebooks exercises colab lint bench clean site site-setup test-site clean-site
 
+# 학습자 환경: requirements.txt(강좌에 필요한 것만)와 이 저장소(편집 가능 설치).
 $(STAMP): requirements.txt pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
@@ -13,7 +15,13 @@ $(STAMP): requirements.txt pyproject.toml
 	$(BIN)/python -m pip install --quiet --no-deps --editable .
 	touch $(STAMP)
 
+# 관리자 환경: 학습자 환경 + requirements-dev.txt(테스트·린트 도구).
+$(DEV_STAMP): $(STAMP) requirements-dev.txt
+	$(BIN)/python -m pip install --quiet -r requirements-dev.txt
+	touch $(DEV_STAMP)
+
 setup: $(STAMP)
+setup-dev: $(DEV_STAMP)
 
 # root 사용자(컨테이너 등)에서는 Jupyter가 --allow-root 없이 시작하지 않습니다.
 ALLOW_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root,)
@@ -23,26 +31,34 @@ lab: $(STAMP)
 	$(BIN)/jupyter lab --ServerApp.root_dir=. $(ALLOW_ROOT) $(LAB_ARGS)
 
 ## 모든 테스트: 단위 테스트, 정책 테스트, nbmake (pytest-xdist 병렬).
-test: $(STAMP)
+test: $(DEV_STAMP)
 	$(BIN)/python -m pytest
 
+## 다른 기계 흉내: 강의·해답을 다른 CPU 명령 수준과 스레드 수에서 다시 실행해 오류가 없는지 봅니다 (느림, .ci/run).
+test-portability: $(DEV_STAMP)
+	COURSE_PORTABILITY=1 $(BIN)/python -m pytest tests/test_portability.py -n 2
+
+## 채점 보안: 알려진 공격 전부를 샌드박스 기본값으로 채점해 봅니다 (느림, .ci/run).
+test-grader-security: $(DEV_STAMP)
+	COURSE_GRADER_SECURITY=1 $(BIN)/python -m pytest tests/test_grader_security.py
+
 ## 관리자용: Colab 셀을 맞추고, 강의·해답 노트북을 실행해 저장하고, 연습 노트북을 다시 만듭니다.
-notebooks: $(STAMP)
+notebooks: $(DEV_STAMP)
 	$(BIN)/python -m tools.colab
 	$(BIN)/python -m tools.execute notebooks solutions
 	$(BIN)/python -m tools.build_exercises
 
-exercises: $(STAMP)
+exercises: $(DEV_STAMP)
 	$(BIN)/python -m tools.build_exercises
 
-colab: $(STAMP)
+colab: $(DEV_STAMP)
 	$(BIN)/python -m tools.colab
 
 ## 벤치마크: 노트북 시간, 데이터셋별 정확도 vs RBF-SVM, 참고 강좌 방법과 비교 -> bench/results.md
-bench: $(STAMP)
+bench: $(DEV_STAMP)
 	$(BIN)/python -m tools.bench
 
-lint: $(STAMP)
+lint: $(DEV_STAMP)
 	$(BIN)/ruff check .
 
 clean:
@@ -65,7 +81,7 @@ site: $(SITE_STAMP)
 	$(SITE_VENV)/bin/python -m tools.site --out $(SITE_OUT)
 
 ## 사이트 테스트: 사이트를 한 번 만들고 페이지·그림을 검사한 뒤 Chromium으로 첫 페이지, 강의, 한국어 검색을 봅니다.
-test-site: $(STAMP) $(SITE_STAMP)
+test-site: $(DEV_STAMP) $(SITE_STAMP)
 	COURSE_SITE_TESTS=1 $(BIN)/python -m pytest tests/test_site.py -n 0
 
 clean-site:

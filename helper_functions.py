@@ -34,6 +34,7 @@ __all__ = [
     "enable_korean_font",
     "fit",
     "forbid_ops",
+    "grading_seed",
     "logits_to_labels",
     "make_spirals",
     "plot_decision_boundary",
@@ -104,6 +105,37 @@ def set_seeds(seed: int = 42) -> None:
     torch.manual_seed(seed)  # CUDA 장치의 시드도 함께 고정합니다.
     if torch.cuda.is_available():
         torch.cuda.manual_seed_all(seed)
+
+
+# 숨은 점검(hidden tests)이 새 데이터를 만들 때 쓰는 시드. 채점 도구가 학생 코드를 모두 실행한 뒤,
+# 숨은 점검 바로 앞에서 `_set_grading_seed(N)`으로 정합니다 (채점 실행마다 하나, grades.csv에 기록).
+_GRADING_SEED: int | None = None
+
+
+def grading_seed() -> int:
+    """숨은 점검이 학생이 가질 수 없는 새 데이터를 만들 때 쓰는 시드를 돌려줍니다.
+
+    반환값: 0 이상 2**31 - 1 미만의 정수. 채점 중에는 채점 도구가 정한 값(실행마다 새로 뽑아 CSV에 기록),
+    환경 변수 `COURSE_GRADING_SEED`가 있으면 그 값(실패한 실행을 다시 해 보는 관리자용), 둘 다 없으면
+    이 프로세스에서 처음 부를 때 한 번 뽑은 난수입니다. 그래서 숨은 점검의 기준은 어떤 시드에서도
+    맞는 답이 통과하도록 여유 있게 잡아야 하고, 숨은 점검에는 `random_state=42` 같은 고정 시드를 쓰지 않습니다.
+    """
+    global _GRADING_SEED
+    if _GRADING_SEED is None:
+        import os
+        import secrets
+
+        env = os.environ.get("COURSE_GRADING_SEED", "").strip()
+        _GRADING_SEED = int(env) if env else secrets.randbelow(2**31 - 1)
+    return _GRADING_SEED
+
+
+def _set_grading_seed(seed: int) -> None:
+    """채점 도구 전용: 숨은 점검이 쓸 시드를 정합니다 (학생 코드가 모두 끝난 뒤에 부릅니다)."""
+    global _GRADING_SEED
+    if not isinstance(seed, int) or not 0 <= seed < 2**31 - 1:
+        raise ValueError(f"시드는 0 이상 2**31 - 1 미만의 정수여야 합니다: {seed!r}")
+    _GRADING_SEED = seed
 
 
 # ---------------------------------------------------------------------------

@@ -335,3 +335,20 @@ def test_forbid_ops_allows_other_ops_and_records_them():
     with pytest.raises(hf.ForbiddenOpError, match="공식으로"):
         with hf.forbid_ops("softmax", hint="공식으로"):
             F.softmax(torch.randn(2, 3), dim=1)  # aten._softmax
+
+
+def test_grading_seed_is_drawn_once_per_process_and_settable(monkeypatch):
+    monkeypatch.setattr(hf, "_GRADING_SEED", None)
+    monkeypatch.delenv("COURSE_GRADING_SEED", raising=False)
+    first = hf.grading_seed()
+    assert 0 <= first < 2**31 - 1 and hf.grading_seed() == first  # 한 프로세스 안에서는 같은 값
+    hf._set_grading_seed(12345)
+    assert hf.grading_seed() == 12345
+    with pytest.raises(ValueError):
+        hf._set_grading_seed(-1)
+
+
+def test_grading_seed_reads_environment_for_reruns(monkeypatch):
+    monkeypatch.setattr(hf, "_GRADING_SEED", None)
+    monkeypatch.setenv("COURSE_GRADING_SEED", "777")
+    assert hf.grading_seed() == 777
