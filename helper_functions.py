@@ -45,6 +45,8 @@ __all__ = [
     "test_step",
     "train_step",
     "train_val_test_split",
+    "TrainingRecord",
+    "watch_training",
 ]
 
 ArrayLike = torch.Tensor | np.ndarray | Sequence[Any]
@@ -726,3 +728,121 @@ def forbid_ops(*ops: Any, hint: str = "") -> Iterator[OpLog]:
         yield log
     if log.forbidden:  # 블록 안에서 오류를 삼켰어도 실패입니다.
         raise ForbiddenOpError(message(log.forbidden[0]))
+
+
+# ---------------------------------------------------------------------------
+# 점검용: 모델이 어떤 데이터로 훈련되었는지 기록하기
+# ---------------------------------------------------------------------------
+def _row_keys(X: torch.Tensor) -> list[bytes]:
+    """텐서의 행(샘플)마다 비교용 바이트 열쇠를 만듭니다 (float32, -0.0은 0.0으로)."""
+    rows = X.detach().to("cpu", torch.float32).reshape(len(X), -1).numpy() + np.float32(0.0)
+    rows = np.ascontiguousarray(rows)
+    return [row.tobytes() for row in rows]
+
+
+class TrainingRecord:
+    """`watch_training()`이 돌려주는 기록. 점검 셀이 "이 모델이 무엇으로 훈련되었나"를 볼 때 씁니다.
+
+    파라미터가 있는 모듈을 바깥에서 부를 때마다(모델 안쪽의 층은 빼고) 입력 텐서와 순서 번호를
+    남기고, 그 출력까지 역전파(backward)가 닿았는지 표시합니다. 역전파가 닿은 순전파의 입력이
+    곧 "훈련에 쓴 데이터"입니다. 평가(`model.eval()`, `torch.inference_mode()`)나 역전파하지 않은
+    순전파의 입력은 "본 데이터"로만 남습니다. 기록은 모델 객체마다 따로이고, 모델이 사라지면 함께 사라집니다.
+    """
+
+    def __init__(self) -> None:
+        import weakref
+
+        self._calls: weakref.WeakKeyDictionary[nn.Module, list[list[Any]]] = weakref.WeakKeyDictionary()
+        self._seq = 0
+        self._stack: list[nn.Module] = []
+        self._handles: list[Any] = []
+
+    # 전역 모듈 훅 (torch.nn.modules.module.register_module_forward_*_hook)
+    def _pre(self, module: nn.Module, args: tuple) -> None:
+        self._stack.append(module)
+
+    def _post(self, module: nn.Module, args: tuple, output: Any) -> None:
+        if self._stack:
+            self._stack.pop()
+        if self._stack or not args or not isinstance(args[0], torch.Tensor):
+            return  # 모델 안쪽의 층이거나, 텐서 입력이 아닌 호출
+        if next(module.parameters(), None) is None:
+            return  # 손실 함수, torchmetrics 지표처럼 파라미터가 없는 모듈
+        self._seq += 1
+        entry = [self._seq, args[0], False]  # [순서 번호, 입력, 역전파가 닿았나]
+        self._calls.setdefault(module, []).append(entry)
+        if isinstance(output, torch.Tensor) and output.requires_grad:
+
+            def mark(grad: torch.Tensor, entry: list[Any] = entry) -> None:
+                entry[2] = True
+
+            output.register_hook(mark)
+
+    def stop(self) -> None:
+        """기록을 멈춥니다 (훅을 뗍니다)."""
+        for handle in self._handles:
+            handle.remove()
+        self._handles.clear()
+        self._stack.clear()
+
+    def forget(self, model: nn.Module) -> None:
+        """이 모델의 기록을 지웁니다 (모델을 처음 상태로 되돌린 뒤에 부릅니다)."""
+        self._calls.pop(model, None)
+
+    def backward_count(self, model: nn.Module) -> int:
+        """이 모델의 순전파 중 역전파가 닿은 것의 수 (전체 배치 훈련이면 에포크 수)."""
+        return sum(1 for entry in self._calls.get(model, []) if entry[2])
+
+    def _keys(self, entries: Iterable[list[Any]]) -> set[bytes]:
+        keys: set[bytes] = set()
+        done: set[int] = set()
+        for _, inputs, _ in entries:
+            if id(inputs) not in done:  # 전체 배치 훈련에서는 같은 텐서가 에포크마다 들어옵니다
+                done.add(id(inputs))
+                keys.update(_row_keys(inputs))
+        return keys
+
+    def trained_on(self, model: nn.Module, X: torch.Tensor) -> torch.Tensor:
+        """X의 행마다, 그 행이 이 모델의 (역전파가 닿은) 훈련 순전파에 들어갔는지: bool 텐서 `[len(X)]`."""
+        keys = self._keys(entry for entry in self._calls.get(model, []) if entry[2])
+        return torch.tensor([key in keys for key in _row_keys(X)], dtype=torch.bool)
+
+    def seen_while_training(self, model: nn.Module, X: torch.Tensor) -> torch.Tensor:
+        """X의 행마다, 이 모델의 마지막 역전파 전에 (역전파 없이) 모델에 들어간 적이 있는지: bool `[len(X)]`.
+
+        훈련하는 동안 에포크마다 평가한 데이터가 여기에 잡힙니다 (보통 검증 데이터).
+        """
+        entries = self._calls.get(model, [])
+        last = max((entry[0] for entry in entries if entry[2]), default=0)
+        keys = self._keys(entry for entry in entries if not entry[2] and entry[0] < last)
+        return torch.tensor([key in keys for key in _row_keys(X)], dtype=torch.bool)
+
+    @staticmethod
+    def rows_in(X: torch.Tensor, pool: torch.Tensor) -> torch.Tensor:
+        """X의 행마다, 똑같은 행이 pool에 있는지: bool 텐서 `[len(X)]` (겹치는 샘플을 가려낼 때)."""
+        keys = set(_row_keys(pool))
+        return torch.tensor([key in keys for key in _row_keys(X)], dtype=torch.bool)
+
+
+_TRAINING_RECORD: TrainingRecord | None = None
+
+
+def watch_training() -> TrainingRecord:
+    """점검용: 지금부터 모델에 들어가는 데이터를 기록하기 시작하고 그 기록(`TrainingRecord`)을 돌려줍니다.
+
+    연습 노트북의 준비 셀이 부르고, 점검 셀이 `record.trained_on(model, X_val)`처럼 "검증 데이터로
+    훈련하지 않았나"를 봅니다. 직접 쓴 루프든 `fit`이든, 전체 배치든 미니배치든 똑같이 기록됩니다.
+    다시 부르면 이전 기록을 멈추고 새 기록을 시작합니다. 계산 결과는 바뀌지 않습니다.
+    """
+    from torch.nn.modules.module import register_module_forward_hook, register_module_forward_pre_hook
+
+    global _TRAINING_RECORD
+    if _TRAINING_RECORD is not None:
+        _TRAINING_RECORD.stop()
+    record = TrainingRecord()
+    record._handles = [
+        register_module_forward_pre_hook(record._pre),
+        register_module_forward_hook(record._post, always_call=True),
+    ]
+    _TRAINING_RECORD = record
+    return record

@@ -352,3 +352,68 @@ def test_grading_seed_reads_environment_for_reruns(monkeypatch):
     monkeypatch.setattr(hf, "_GRADING_SEED", None)
     monkeypatch.setenv("COURSE_GRADING_SEED", "777")
     assert hf.grading_seed() == 777
+
+
+# --- watch_training: 점검 셀이 "무엇으로 훈련했나"를 보는 기록 ---------------------------------
+def _watch_data():
+    torch.manual_seed(0)
+    X = torch.randn(30, 2)
+    y = (X[:, 0] > 0).long()
+    return X[:20], y[:20], X[20:25], y[20:25], X[25:], y[25:]
+
+
+def test_watch_training_separates_trained_evaluated_and_later_data():
+    Xtr, ytr, Xva, yva, Xte, yte = _watch_data()
+    record = hf.watch_training()
+    try:
+        model = nn.Sequential(nn.Linear(2, 4), nn.ReLU(), nn.Linear(4, 2))
+        opt = torch.optim.SGD(model.parameters(), lr=0.1)
+        hf.fit(model, (Xtr, ytr), (Xva, yva), nn.CrossEntropyLoss(), opt, epochs=3)
+        hf.test_step(model, (Xte, yte), nn.CrossEntropyLoss())  # 훈련이 끝난 뒤의 테스트: 괜찮습니다
+        model(Xte)  # 훈련 모드, 기울기 계산 중이지만 역전파 없음: 훈련이 아닙니다
+        assert record.backward_count(model) == 3
+        assert record.trained_on(model, Xtr).all() and not record.trained_on(model, Xva).any()
+        assert record.seen_while_training(model, Xva).all()  # 에포크마다 검증
+        assert not record.seen_while_training(model, Xte).any() and not record.trained_on(model, Xte).any()
+        other = nn.Linear(2, 2)
+        assert record.backward_count(other) == 0 and not record.trained_on(other, Xtr).any()
+        record.forget(model)
+        assert record.backward_count(model) == 0
+    finally:
+        record.stop()
+
+
+def test_watch_training_sees_minibatches_and_concatenated_validation():
+    Xtr, ytr, Xva, yva, *_ = _watch_data()
+    record = hf.watch_training()
+    try:
+        model = nn.Linear(2, 2)
+        opt = torch.optim.SGD(model.parameters(), lr=0.1)
+        X_all, y_all = torch.cat([Xtr, Xva]), torch.cat([ytr, yva])  # 틀림: 훈련 + 검증
+        loader = torch.utils.data.DataLoader(torch.utils.data.TensorDataset(X_all, y_all), batch_size=4, shuffle=True)
+        for _ in range(2):
+            for xb, yb in loader:
+                opt.zero_grad()
+                nn.functional.cross_entropy(model(xb), yb).backward()
+                opt.step()
+        assert record.trained_on(model, Xtr).all() and record.trained_on(model, Xva).all()
+        assert record.backward_count(model) == 2 * len(loader)
+        assert hf.TrainingRecord.rows_in(Xva, X_all).all() and not hf.TrainingRecord.rows_in(Xva, Xtr).any()
+    finally:
+        record.stop()
+
+
+def test_watch_training_survives_errors_and_restarts_cleanly():
+    Xtr, ytr, *_ = _watch_data()
+    first = hf.watch_training()
+    model = nn.Linear(2, 2)
+    with pytest.raises(RuntimeError):
+        model(torch.randn(3, 5))  # 모양 오류: 기록이 꼬이지 않아야 합니다
+    nn.functional.cross_entropy(model(Xtr), ytr).backward()
+    assert first.trained_on(model, Xtr).all()
+    second = hf.watch_training()  # 새 기록: 이전 기록은 멈춥니다
+    try:
+        nn.functional.cross_entropy(model(Xtr * 2), ytr).backward()
+        assert not first.trained_on(model, Xtr * 2).any() and second.trained_on(model, Xtr * 2).all()
+    finally:
+        second.stop()
