@@ -747,6 +747,9 @@ class TrainingRecord:
     남기고, 그 출력까지 역전파(backward)가 닿았는지 표시합니다. 역전파가 닿은 순전파의 입력이
     곧 "훈련에 쓴 데이터"입니다. 평가(`model.eval()`, `torch.inference_mode()`)나 역전파하지 않은
     순전파의 입력은 "본 데이터"로만 남습니다. 기록은 모델 객체마다 따로이고, 모델이 사라지면 함께 사라집니다.
+    모델을 물을 때는 그 모델과 안쪽 층의 기록을 함께 봅니다: `model.forward(X)`처럼 모델을 훅 없이 부르면
+    기록이 안쪽 층에 남기 때문입니다. 역전파가 시작될 때 파라미터에 이전 기울기가 남아 있었는지도 표시합니다
+    (`zero_grad()`를 빠뜨린 루프).
     """
 
     def __init__(self) -> None:
@@ -769,11 +772,15 @@ class TrainingRecord:
         if next(module.parameters(), None) is None:
             return  # 손실 함수, torchmetrics 지표처럼 파라미터가 없는 모듈
         self._seq += 1
-        entry = [self._seq, args[0], False]  # [순서 번호, 입력, 역전파가 닿았나]
+        entry = [self._seq, args[0], False, False]  # [순서 번호, 입력, 역전파가 닿았나, 그때 기울기가 남아 있었나]
         self._calls.setdefault(module, []).append(entry)
         if isinstance(output, torch.Tensor) and output.requires_grad:
+            params = tuple(module.parameters())
 
-            def mark(grad: torch.Tensor, entry: list[Any] = entry) -> None:
+            def mark(grad: torch.Tensor, entry: list[Any] = entry, params: tuple = params) -> None:
+                # 출력의 기울기가 나온 때는 이 순전파의 기울기가 파라미터에 더해지기 전입니다.
+                if not entry[2]:
+                    entry[3] = any(p.grad is not None and bool(p.grad.detach().ne(0).any()) for p in params)
                 entry[2] = True
 
             output.register_hook(mark)
@@ -786,17 +793,34 @@ class TrainingRecord:
         self._stack.clear()
 
     def forget(self, model: nn.Module) -> None:
-        """이 모델의 기록을 지웁니다 (모델을 처음 상태로 되돌린 뒤에 부릅니다)."""
-        self._calls.pop(model, None)
+        """이 모델(과 안쪽 층)의 기록을 지웁니다 (모델을 처음 상태로 되돌린 뒤에 부릅니다)."""
+        for module in model.modules():
+            self._calls.pop(module, None)
+
+    def _per_module(self, model: nn.Module) -> list[list[list[Any]]]:
+        return [self._calls[module] for module in model.modules() if module in self._calls]
+
+    def _entries(self, model: nn.Module) -> list[list[Any]]:
+        return [entry for entries in self._per_module(model) for entry in entries]
 
     def backward_count(self, model: nn.Module) -> int:
-        """이 모델의 순전파 중 역전파가 닿은 것의 수 (전체 배치 훈련이면 에포크 수)."""
-        return sum(1 for entry in self._calls.get(model, []) if entry[2])
+        """이 모델의 순전파 중 역전파가 닿은 것의 수 (전체 배치 훈련이면 에포크 수).
+
+        모델과 안쪽 층 가운데 가장 많은 수입니다 (`model.forward(X)`로 부르면 층마다 하나씩 남습니다).
+        """
+        return max((sum(1 for entry in entries if entry[2]) for entries in self._per_module(model)), default=0)
+
+    def leftover_grad_count(self, model: nn.Module) -> int:
+        """역전파가 시작될 때 이 모델의 파라미터에 이전 기울기(0이 아닌 `.grad`)가 남아 있던 횟수.
+
+        훈련 루프가 `optimizer.zero_grad()`를 빠뜨리면 두 번째 역전파부터 매번 셉니다 (기울기가 쌓임).
+        """
+        return max((sum(1 for entry in entries if entry[3]) for entries in self._per_module(model)), default=0)
 
     def _keys(self, entries: Iterable[list[Any]]) -> set[bytes]:
         keys: set[bytes] = set()
         done: set[int] = set()
-        for _, inputs, _ in entries:
+        for _, inputs, *_ in entries:
             if id(inputs) not in done:  # 전체 배치 훈련에서는 같은 텐서가 에포크마다 들어옵니다
                 done.add(id(inputs))
                 keys.update(_row_keys(inputs))
@@ -804,7 +828,7 @@ class TrainingRecord:
 
     def trained_on(self, model: nn.Module, X: torch.Tensor) -> torch.Tensor:
         """X의 행마다, 그 행이 이 모델의 (역전파가 닿은) 훈련 순전파에 들어갔는지: bool 텐서 `[len(X)]`."""
-        keys = self._keys(entry for entry in self._calls.get(model, []) if entry[2])
+        keys = self._keys(entry for entry in self._entries(model) if entry[2])
         return torch.tensor([key in keys for key in _row_keys(X)], dtype=torch.bool)
 
     def seen_while_training(self, model: nn.Module, X: torch.Tensor) -> torch.Tensor:
@@ -812,7 +836,7 @@ class TrainingRecord:
 
         훈련하는 동안 에포크마다 평가한 데이터가 여기에 잡힙니다 (보통 검증 데이터).
         """
-        entries = self._calls.get(model, [])
+        entries = self._entries(model)
         last = max((entry[0] for entry in entries if entry[2]), default=0)
         keys = self._keys(entry for entry in entries if not entry[2] and entry[0] < last)
         return torch.tensor([key in keys for key in _row_keys(X)], dtype=torch.bool)

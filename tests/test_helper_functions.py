@@ -417,3 +417,50 @@ def test_watch_training_survives_errors_and_restarts_cleanly():
         assert not first.trained_on(model, Xtr * 2).any() and second.trained_on(model, Xtr * 2).all()
     finally:
         second.stop()
+
+
+def test_watch_training_sees_model_forward_called_directly():
+    """`model.forward(X)`는 모델의 훅을 건너뜁니다: 기록은 안쪽 층에 남고, 모델로 물어도 보입니다."""
+    Xtr, ytr, Xva, yva, *_ = _watch_data()
+    record = hf.watch_training()
+    try:
+        model = nn.Sequential(nn.Linear(2, 4), nn.ReLU(), nn.Linear(4, 2))
+        opt = torch.optim.SGD(model.parameters(), lr=0.1)
+        for _ in range(3):
+            loss = nn.functional.cross_entropy(model.forward(Xtr), ytr)
+            opt.zero_grad()
+            loss.backward()
+            opt.step()
+        with torch.no_grad():
+            model.forward(Xva)
+        assert record.backward_count(model) == 3  # 층마다 3번: 가장 많은 수 = 에포크 수
+        assert record.trained_on(model, Xtr).all() and not record.trained_on(model, Xva).any()
+        assert not record.seen_while_training(model, Xva).any()  # 훈련이 끝난 뒤의 평가
+        assert record.leftover_grad_count(model) == 0
+        record.forget(model)
+        assert record.backward_count(model) == 0 and not record.trained_on(model, Xtr).any()
+    finally:
+        record.stop()
+
+
+def test_watch_training_counts_backward_passes_that_start_with_leftover_gradients():
+    Xtr, ytr, *_ = _watch_data()
+    record = hf.watch_training()
+    try:
+        for zero_grad, set_to_none, expected in [(True, True, 0), (True, False, 0), (False, True, 3)]:
+            model = nn.Linear(2, 2)
+            opt = torch.optim.SGD(model.parameters(), lr=0.1)
+            for _ in range(4):
+                loss = nn.functional.cross_entropy(model(Xtr), ytr)
+                if zero_grad:
+                    opt.zero_grad(set_to_none=set_to_none)
+                loss.backward()
+                opt.step()
+            assert record.leftover_grad_count(model) == expected, (zero_grad, set_to_none)
+            assert record.backward_count(model) == 4
+        fitted = nn.Linear(2, 2)  # fit의 train_step은 backward 전에 zero_grad
+        opt = torch.optim.SGD(fitted.parameters(), lr=0.1)
+        hf.fit(fitted, (Xtr, ytr), (Xtr, ytr), nn.CrossEntropyLoss(), opt, epochs=3)
+        assert record.leftover_grad_count(fitted) == 0 and record.backward_count(fitted) == 3
+    finally:
+        record.stop()
