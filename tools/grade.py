@@ -1,4 +1,4 @@
-"""제출된 연습 노트북 폴더를 채점합니다 (교사용). 학생 코드는 bubblewrap 샌드박스 안에서 실행합니다.
+"""제출된 연습 노트북 폴더를 채점합니다 (교사용). 학생 코드(커널)만 bubblewrap 샌드박스 안에서 돕니다.
 
     python -m tools.grade 제출폴더 --out grades/grades.csv
     python -m tools.grade 제출폴더 --out grades/grades.csv --timeout 120 --jobs 4 --sandbox required
@@ -11,16 +11,18 @@
 2. assemble    원본 연습 노트북에서 다시 만들기: 답 셀(`solution` 태그)의 코드만 학생 것(셀 id, 태그 순서,
                셀 순서로 맞춤), 학생이 추가한 셀은 자기 자리 근처에, 점검 셀(`# [점검]`)은 언제나 원본.
                숨은 점검(`### BEGIN HIDDEN TESTS`)은 해답 노트북(solutions/)에서 가져와 함께 실행합니다.
-3. sandbox     제출마다 새 작업 폴더, 새 작업 프로세스와 커널(worker)을 bubblewrap 안에서: 파일 시스템은
-               작업 폴더 말고 모두 읽기 전용, /tmp는 따로, 네트워크 없음, 자기 PID 이름공간. 시간·출력·메모리
-               제한. 여러 제출을 코어 수만큼 동시에.
-4. audit/score 점검 셀이 오류 없이 끝까지 실행되면(채점마다 바뀌는 표시로 확인) 통과. 학생 코드의 정적 검사와
-               마지막 점검 뒤의 커널 감사에서 조작 흔적이 나오면 상태가 `review`(점수는 점검 결과 그대로).
+3. runner     실행기(nbclient)는 이 프로세스 안에, 제출마다 새 커널 하나만 bubblewrap 안에(sandbox): 파일
+   sandbox    시스템은 허용 목록(파이썬, 강좌 모듈 파일 하나)만 읽기 전용, 크기 제한이 있는 /tmp·/dev/shm,
+              네트워크 없음, 능력 없음, 환경 변수 비움, 자원 제한(rlimit), root면 제출마다 다른 uid. 결과와
+              로그는 샌드박스 밖(이 프로세스의 메모리)에만 있습니다. 숨은 점검은 학생 코드가 모두 끝난 뒤에.
+4. audit/score 점검 셀이 오류 없이 끝까지 실행되면(채점마다 바뀌는 표시로 확인) 통과. 커널 쪽 감사(감사 훅과
+               전후 비교, kernel_side)와 학생 코드의 정적 검사에서 조작 흔적이 나오면 상태가 `review`.
 5. report      `grades.csv`(한 제출에 한 줄, 엑셀용 UTF-8 BOM, 격리 방식 열 포함)와 제출마다 한국어 피드백
                (`<csv 이름>_feedback/`). `merge`는 조각들의 CSV와 피드백을 합칩니다.
 
 종료 코드: 0 채점 끝남(깨진 제출이 있어도), 1 제출 없음, 2 잘못된 인자, 3 채점 중에 제출 폴더가 바뀜,
-4 --sandbox required인데 bubblewrap을 쓸 수 없음.
+4 --sandbox required인데 bubblewrap을 쓸 수 없음. 제출 하나의 어떤 문제도 그 제출의 줄이 될 뿐, 점수표는
+언제나 모두에게 쓰입니다.
 
 상태(status) 코드:
   ok                끝까지 실행됨. 답 셀의 문법 오류나 예외는 상태가 아니라 그 뒤 점검 셀의 실패로 나타납니다.
@@ -37,8 +39,9 @@
 from __future__ import annotations
 
 import argparse
-import contextlib
 import hashlib
+import os
+import stat
 import statistics
 import sys
 import time
@@ -47,11 +50,21 @@ from pathlib import Path
 from tools import nbutil
 from tools.grading.assemble import Exercise, assemble, load_exercise
 from tools.grading.model import STATUS_TEXT, Options, Result
-from tools.grading.pipeline import grade, prepare, resolve_isolation
+from tools.grading.pipeline import grade, new_seed, prepare, resolve_isolation
 from tools.grading.report import CSV_FIELDS, MergeError, feedback_text, merge, write_outputs
-from tools.grading.sandbox import BWRAP, SandboxError
+from tools.grading.sandbox import BWRAP, SandboxError, gpu_devices
 from tools.grading.score import finish
-from tools.grading.submission import find_submissions, identify, load_exercises, parse_shard, read_submission, shard
+from tools.grading.submission import (
+    SubmissionError,
+    clean_text,
+    find_submissions,
+    identify,
+    load_exercises,
+    parse_shard,
+    read_file,
+    read_submission,
+    shard,
+)
 
 __all__ = [  # 예전 tools/grade.py의 이름들 (다른 코드와 테스트가 씁니다)
     "CSV_FIELDS",
@@ -73,18 +86,30 @@ __all__ = [  # 예전 tools/grade.py의 이름들 (다른 코드와 테스트가
 ]
 submissions = find_submissions  # 예전 이름
 ISOLATION_TEXT = {
-    BWRAP: "bubblewrap (작업 폴더 말고는 읽기 전용, /tmp 따로, 네트워크 없음, 자기 PID 이름공간)",
+    BWRAP: "bubblewrap (커널만 샌드박스 안에: 허용한 파일만 읽기 전용, 크기 제한 /tmp, 네트워크·능력 없음, 자원 제한)",
     "none": "없음 (학생 코드가 채점하는 사람의 권한으로 돌아갑니다)",
 }
+HASH_LIMIT = 64 * 1024 * 1024  # 이보다 큰 파일은 크기와 수정 시각만 비교합니다 (구멍 난 큰 파일을 읽지 않게)
 
 
-def _snapshot(root: Path) -> dict[str, str]:
-    """폴더 안 모든 파일의 sha256 (채점 전후 비교용)."""
-    digests = {}
-    for p in sorted(root.rglob("*")):
-        if p.is_file() and not p.is_symlink():
-            with contextlib.suppress(OSError):
-                digests[p.relative_to(root).as_posix()] = hashlib.sha256(p.read_bytes()).hexdigest()
+def _snapshot(root: Path) -> dict[bytes, tuple]:
+    """폴더 안 모든 일반 파일의 (크기, 수정 시각, sha256) (채점 전후 비교용). 어떤 파일에서도 멈추지 않습니다."""
+    digests: dict[bytes, tuple] = {}
+    for folder, _dirs, files in os.walk(root, onerror=lambda err: None, followlinks=False):
+        for name in files:
+            path = Path(folder) / name
+            key = os.fsencode(path.relative_to(root))
+            try:
+                info = path.lstat()
+                if not stat.S_ISREG(info.st_mode):
+                    digests[key] = (stat.S_IFMT(info.st_mode),)
+                    continue
+                digest = ""
+                if info.st_size <= HASH_LIMIT:
+                    digest = hashlib.sha256(read_file(path, HASH_LIMIT)).hexdigest()
+                digests[key] = (info.st_size, info.st_mtime_ns, digest)
+            except (OSError, SubmissionError):
+                digests[key] = ("?",)
     return digests
 
 
@@ -136,13 +161,25 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--jobs", type=int, default=0, help="동시에 채점할 제출 수 (기본: CPU 코어 수)")
     parser.add_argument(
-        "--max-output-mb", type=float, default=10, help="노트북 하나의 출력 제한(MB) (기본: %(default)s)"
+        "--max-output-mb",
+        type=float,
+        default=10,
+        help="노트북 하나의 출력 제한(MB): 커널이 보낸 모든 메시지의 바이트 합, 메타데이터 포함 (기본: %(default)s)",
     )
     parser.add_argument(
         "--memory-mb",
         type=int,
-        default=0,
-        help="작업 프로세스와 커널의 메모리(주소 공간) 제한, MB. 0이면 제한 없음. 리눅스·macOS, CPU 채점에만 (기본: 0)",
+        default=None,
+        help="커널의 메모리(주소 공간) 제한(MB), 0이면 제한 없음. 기본: GPU가 없으면 4096, 있으면 0 (CUDA 때문)",
+    )
+    parser.add_argument(
+        "--tmp-mb", type=int, default=256, help="샌드박스의 /tmp 크기(MB), /dev/shm은 최대 128 (기본: %(default)s)"
+    )
+    parser.add_argument(
+        "--grading-seed",
+        type=int,
+        default=None,
+        help="숨은 점검의 시드 (기본: 채점마다 새로 뽑아 CSV의 grading_seed 열에 남김; 같은 채점을 다시 하려면 그 값)",
     )
     parser.add_argument(
         "--sandbox",
@@ -156,7 +193,12 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     root = args.submissions.resolve()
-    if not root.is_dir():
+    try:
+        is_dir = root.is_dir()
+    except OSError as err:
+        print(f"오류: 제출 폴더를 읽을 수 없습니다: {args.submissions} ({err.strerror})", file=sys.stderr)
+        return 2
+    if not is_dir:
         print(f"오류: 폴더가 없습니다: {args.submissions}", file=sys.stderr)
         return 2
     try:
@@ -178,15 +220,20 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     if shard_of:
         paths = shard(paths, root, *shard_of)
+    if args.grading_seed is not None and not 0 <= args.grading_seed < 2**31 - 1:
+        print("오류: --grading-seed는 0 이상 2**31 - 1 미만이어야 합니다.", file=sys.stderr)
+        return 2
+    memory_mb = args.memory_mb if args.memory_mb is not None else (0 if gpu_devices() else 4096)
     options = Options(
         exercises=args.exercises.resolve(),
         solutions=args.solutions.resolve(),
         timeout=args.timeout,
         max_output_bytes=int(args.max_output_mb * 1024 * 1024),
         jobs=args.jobs,
-        memory_bytes=args.memory_mb * 1024 * 1024,
+        memory_bytes=memory_mb * 1024 * 1024,
         sandbox=args.sandbox,
-        hide=(root, out.parent, feedback, args.solutions.resolve()),
+        tmp_bytes=args.tmp_mb * 1024 * 1024,
+        grading_seed=args.grading_seed,
     )
     try:
         isolation, warning = resolve_isolation(options)
@@ -196,8 +243,10 @@ def main(argv: list[str] | None = None) -> int:
     if warning:
         print(warning, file=sys.stderr)
     shard_text = f", 조각 {shard_of[0]}/{shard_of[1]}" if shard_of else ""
+    if options.grading_seed is None:
+        options.grading_seed = new_seed()
     print(f"격리: {ISOLATION_TEXT.get(isolation, isolation)}", flush=True)
-    print(f"제출 {len(paths)}개를 채점합니다{shard_text}.", flush=True)
+    print(f"제출 {len(paths)}개를 채점합니다{shard_text}. 숨은 점검 시드: {options.grading_seed}", flush=True)
 
     def progress(r: Result) -> None:
         total = "?" if r.total is None else r.total
@@ -221,7 +270,8 @@ def main(argv: list[str] | None = None) -> int:
     after = _snapshot(root)
     changed = sorted(k for k in before.keys() | after.keys() if before.get(k) != after.get(k))
     if changed:
-        print(f"경고: 채점 중에 제출 폴더의 파일이 바뀌었습니다: {', '.join(changed[:10])}", file=sys.stderr)
+        names = ", ".join(clean_text(os.fsdecode(k)) for k in changed[:10])
+        print(f"경고: 채점 중에 제출 폴더의 파일이 바뀌었습니다: {names}", file=sys.stderr)
         return 3
     return 0
 

@@ -4,8 +4,9 @@
 
 1. `submission`  읽고 알아보기: 노트북인지, 어느 연습인지 (`read_submission`, `identify`, `find_submissions`)
 2. `assemble`    원본 연습(과 해답의 숨은 점검)으로 실행할 셀 목록 만들기 (`load_exercise`, `assemble`)
-3. `sandbox`     작업 폴더와 bubblewrap 안에서 작업 프로세스·커널 실행 (`run_job`); 안쪽은 `worker`
-4. `audit`       학생 코드의 정적 검사와 커널 안 감사 코드 (`static_findings`, `setup_source`, `audit_source`)
+3. `runner`      이 프로세스의 nbclient가 셀을 보내고 커널 하나만 샌드박스 안에서 (`run_job`);
+   `sandbox`     bubblewrap 명령(허용 목록, 자원 제한, uid), 안쪽 커널 코드는 `kernel_side`
+4. `audit`       학생 코드의 정적 검사와 커널 쪽 감사 보고 읽기 (`static_findings`, `runtime_findings`)
    `score`       실행 결과에서 점검별 통과/실패, 점수, `review` 판정 (`finish`)
 5. `report`      점수표(CSV)와 피드백 쓰기, 조각(shard) 합치기 (`write_outputs`, `merge`)
 

@@ -1,17 +1,20 @@
-"""4단계(앞), 조작 찾기: 학생 코드의 정적 검사와, 커널 안에서 돌리는 감사 코드.
+"""4단계(앞), 조작 찾기: 학생 코드의 정적 검사(둘째 그물)와, 커널 쪽 감사(kernel_side.py)의 보고 읽기.
 
 커널 안의 조작(입력 변환기, 예외 처리기, trace 함수, 점검이 쓰는 이름 다시 묶기, torch나 강좌 모듈의
-함수 바꿔치기)을 완전히 막을 수는 없습니다. 대신 보이지 않게 두지 않습니다: 학생 코드에서 그런 코드를
-찾으면(정적), 또는 마지막 점검 뒤 커널을 감사해 훅이 걸려 있거나 함수가 원본이 아니면(실행 중) 그 제출은
-`review`가 됩니다. 감사 결과를 받지 못해도 `review`입니다 (감사를 막은 것도 조작이므로).
+클래스·함수 바꿔치기)을 완전히 막을 수는 없습니다. 대신 보이지 않게 두지 않습니다:
+
+1. 커널 쪽 감사 훅(지울 수 없음)이 바꾸는 순간을 보고 파이프로 알립니다 (이름이 아니라 행동을 봅니다).
+2. 학생 코드 전의 스냅숏과 학생 코드 뒤(그리고 숨은 점검 뒤)의 상태를 비교합니다 (이름이 아니라 변화).
+3. 학생 코드의 정적 검사: 위험한 이름과 모듈 (둘째 그물).
+
+하나라도 걸리면, 또는 감사가 끝났다는 표시(END)를 받지 못하면 그 제출은 `review`가 됩니다.
 """
 
 from __future__ import annotations
 
 import ast
 import builtins
-import json
-import secrets
+import re
 
 # 실행 방식을 바꾸는 훅의 속성 이름
 HOOK_ATTRS = {
@@ -40,6 +43,10 @@ HOOK_ATTRS = {
     "user_global_ns",
     "shell",
     "kernel",
+    "addaudithook",
+    "path_importer_cache",
+    "setrecursionlimit",
+    "monitoring",
 }
 # 코드를 만들어 실행하거나 이름을 문자열로 다루는 내장 함수
 DYNAMIC_CALLS = {"exec", "eval", "compile", "__import__", "globals", "vars", "locals", "setattr", "delattr"}
@@ -69,8 +76,24 @@ RISKY_MODULES = {
     "types",
     "sysconfig",
     "site",
+    "posix",
+    "fcntl",
+    "pty",
+    "resource",
+    "mmap",
+    "concurrent",
+    "asyncio",
+    "pickle",
+    "copyreg",
+    "unittest",
+    "pdb",
+    "bdb",
+    "faulthandler",
+    "course_grader_kernel",
 }
-RISKY_OS = {"fork", "forkpty", "system", "popen", "execv", "execve", "execl", "spawnv"}
+RISKY_OS = {"fork", "forkpty", "system", "popen", "execv", "execve", "execl", "execlp", "execvp", "spawnv", "spawnl"}
+RISKY_OS |= {"posix_spawn", "dup", "dup2", "close", "closerange", "fdopen", "write", "kill", "killpg", "openpty"}
+RISKY_OS |= {"register_at_fork", "setuid", "setgid", "chroot", "unshare", "setns"}
 RISKY_DUNDERS = {
     "__globals__",
     "__builtins__",
@@ -88,6 +111,13 @@ RISKY_DUNDERS = {
     "__qualname__",
     "__wrapped__",
     "__self__",
+    "__defaults__",
+    "__kwdefaults__",
+    "__setattr__",
+    "__delattr__",
+    "__reduce__",
+    "__reduce_ex__",
+    "__init_subclass__",
     "__func__",
     "f_globals",
     "f_locals",
@@ -97,6 +127,7 @@ RISKY_DUNDERS = {
     "gi_frame",
     "cr_frame",
 }
+PUBLIC_UNDERSCORE = {"_exit", "_asdict", "_replace", "_fields", "_make", "_field_defaults"}  # 밑줄이지만 공개 API
 SAFE_MAGICS = {"matplotlib", "time", "timeit", "who", "whos", "pinfo", "pinfo2", "psource", "pdoc"}
 BUILTIN_NAMES = set(dir(builtins))
 
@@ -177,6 +208,17 @@ class Profile:
         self.protected_imports = {n: o for n, o in self.imports.items() if n in self.protected}
         self.protected_builtins = sorted(n for n in self.protected if n in BUILTIN_NAMES and n not in given_bound)
         self.modules = sorted({m for m, _ in self.imports.values()})  # 감사할 모듈 (원래 가져오는 것들)
+        self.needs_seed = any("grading_seed" in text for text in checks)
+
+    def kernel_config(self) -> dict:
+        """커널 쪽 감사(kernel_side.py)에 넘길 설정."""
+        return {
+            "packages": sorted(set(KERNEL_PACKAGES) | {m.split(".")[0] for m in self.modules}),
+            "modules": self.modules,
+            "imports": self.protected_imports,
+            "builtins": self.protected_builtins,
+            "needs_seed": self.needs_seed,
+        }
 
 
 def static_findings(sources: list[str], profile: Profile) -> list[str]:
@@ -194,11 +236,16 @@ class _Scanner(ast.NodeVisitor):
         self.profile = profile
         self.found: list[str] = []
         self.roots = set(profile.imports) | {"sys", "os", "builtins"}  # 라이브러리 객체를 가리키는 이름
+        self.libraries: set[str] = set()  # 가져오기로 묶은 이름만 (별명 대입은 빼고): 내부 속성 규칙
 
     def scan(self, tree: ast.Module) -> list[str]:
         for node in ast.walk(tree):  # 먼저 학생이 가져온 것과 그 별명을 모읍니다
             if isinstance(node, (ast.Import, ast.ImportFrom)):
                 self.roots |= {(a.asname or a.name).split(".")[0] for a in node.names}
+        self.libraries = {n for n, (m, attr) in self.profile.imports.items() if attr is None} | {"sys", "os"}
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Import):
+                self.libraries |= {(a.asname or a.name).split(".")[0] for a in node.names}
         for node in ast.walk(tree):
             if isinstance(node, ast.Assign) and isinstance(node.value, (ast.Name, ast.Attribute)):
                 if _root(node.value) in self.roots:
@@ -220,11 +267,19 @@ class _Scanner(ast.NodeVisitor):
             for a in node.names:
                 if a.name != "*":  # `from 모듈 import *`는 모듈 검사(_module)와 커널 감사에 맡깁니다
                     self._rebind(a.asname or a.name, (node.module, a.name))
+                if node.module in ("os", "posix") and a.name in RISKY_OS:
+                    self.flag(f"프로세스나 파일 디스크립터를 직접 다룸 ({node.module}.{a.name})")
+                elif a.name in HOOK_ATTRS and node.module in ("sys", "threading", "IPython"):
+                    self.flag(f"실행 방식을 바꿀 수 있는 훅에 접근함 ({node.module}.{a.name})")
+                elif a.name.startswith("_") and not a.name.startswith("__"):
+                    self.flag(f"라이브러리의 내부 이름을 가져옴 ({node.module}.{a.name})")
 
     def _module(self, name: str) -> None:
         top = name.split(".")[0]
         if top in RISKY_MODULES:
             self.flag(f"커널이나 인터프리터를 건드릴 수 있는 모듈을 가져옴 ({name})")
+        elif any(part.startswith("_") for part in name.split(".")[1:]):
+            self.flag(f"라이브러리의 내부 모듈을 가져옴 ({name})")
 
     def _rebind(self, name: str, origin=None) -> None:
         if name in self.profile.protected and (origin is None or self.profile.imports.get(name) != origin):
@@ -257,8 +312,15 @@ class _Scanner(ast.NodeVisitor):
             self.flag(f"실행 방식을 바꿀 수 있는 훅에 접근함 ({_dotted(node)})")
         elif node.attr in RISKY_DUNDERS:
             self.flag(f"내부 속성에 접근함 ({node.attr})")
-        elif node.attr in RISKY_OS and _root(node) == "os":
-            self.flag(f"프로세스를 직접 다룸 (os.{node.attr})")
+        elif node.attr in RISKY_OS and _root(node) in ("os", "posix"):
+            self.flag(f"프로세스나 파일 디스크립터를 직접 다룸 (os.{node.attr})")
+        elif (
+            node.attr.startswith("_")
+            and not node.attr.startswith("__")
+            and node.attr not in PUBLIC_UNDERSCORE
+            and _root(node) in self.libraries
+        ):
+            self.flag(f"라이브러리의 내부 속성에 접근함 ({_dotted(node)})")
         if isinstance(node.ctx, (ast.Store, ast.Del)) and _root(node) in self.roots:
             self.flag(f"라이브러리나 강좌 모듈의 속성을 바꿈 ({_dotted(node)})")
         elif isinstance(node.ctx, ast.Store) and _dotted(node).startswith(("sys.std", "sys.")):
@@ -276,8 +338,10 @@ class _Scanner(ast.NodeVisitor):
             self.flag(f"코드나 이름을 동적으로 다룸 ({func.id})")
         elif isinstance(func, ast.Name) and func.id == "getattr":
             attr = node.args[1] if len(node.args) > 1 else None
-            if not (isinstance(attr, ast.Constant) and isinstance(attr.value, str)) or attr.value in HOOK_ATTRS:
+            if not (isinstance(attr, ast.Constant) and isinstance(attr.value, str)):
                 self.flag("코드나 이름을 동적으로 다룸 (getattr)")
+            elif attr.value in HOOK_ATTRS | RISKY_DUNDERS | RISKY_OS or attr.value.startswith("_"):
+                self.flag(f"코드나 이름을 동적으로 다룸 (getattr ..., {attr.value!r})")
         if _is_magic(node):  # get_ipython().run_line_magic('time', ...)는 괜찮습니다
             name = node.args[0].value if node.args and isinstance(node.args[0], ast.Constant) else ""
             if name not in SAFE_MAGICS:
@@ -314,197 +378,52 @@ def _dotted(node) -> str:
     return ".".join(reversed(parts))
 
 
-# --- 커널 안의 감사 ------------------------------------------------------------------------
-def new_nonce() -> str:
-    return secrets.token_hex(12)
-
-
-def setup_source(nonce: str, profile: Profile) -> str:
-    """학생 코드보다 먼저 실행하는 셀: 원본 함수와 훅의 상태를 기억합니다 (사용자 이름공간은 건드리지 않음)."""
-    config = {
-        "nonce": nonce,
-        "modules": profile.modules,
-        "imports": profile.protected_imports,
-        "builtins": profile.protected_builtins,
-    }
-    code = _KERNEL_AUDIT.replace("__CONFIG__", json.dumps(config, ensure_ascii=False))
-    return f"exec(compile({code!r}, '<채점 감사>', 'exec'), {{'__name__': '_grader_audit_{nonce}'}})"
-
-
-def audit_source(nonce: str) -> str:
-    """마지막 점검 뒤에 실행하는 셀: 감사 결과를 `AUDIT <nonce> <json>` 한 줄로 출력합니다."""
-    return f"__import__('sys').modules['_grader_audit_{nonce}'].run()"
-
-
-def parse_audit(stdout: str, nonce: str) -> list[str] | None:
-    """감사 셀의 출력에서 발견 목록을 꺼냅니다. 없으면 None (감사가 돌지 못함)."""
-    prefix = f"AUDIT {nonce} "
-    for line in stdout.splitlines():
-        if line.startswith(prefix):
-            try:
-                found = json.loads(line[len(prefix) :])
-            except json.JSONDecodeError:
-                return None
-            return [str(f) for f in found] if isinstance(found, list) else None
-    return None
-
-
-_KERNEL_AUDIT = r'''
-import builtins, importlib, json, os, sys, threading, types
-
-_C = json.loads(r"""__CONFIG__""")
-_ip = get_ipython()
-_JOB = os.path.dirname(os.getcwd()) + os.sep  # 작업 폴더 (커널은 그 안의 work/에서 돕니다)
-_MISSING = object()
-_mod = types.ModuleType(__name__)
-sys.modules[__name__] = _mod
-
-
-def _same(a, b):
-    return a is b or (type(a) is types.MethodType and type(b) is types.MethodType and a == b)
-
-
-def _library_wrapper(now, before, package):
-    """라이브러리가 스스로 씌운 포장(예: torch가 나중에 manual_seed에 씌우는 dynamo 포장)이면 True.
-
-    포장의 __wrapped__가 원래 함수이고 포장의 코드가 그 라이브러리 폴더 안에 있어야 합니다
-    (학생이 functools.wraps로 만든 포장은 코드가 노트북에 있으므로 걸립니다).
-    """
-    if getattr(now, "__wrapped__", None) is not before:
-        return False
-    module = sys.modules.get(package)
-    folder = os.path.dirname(getattr(module, "__file__", None) or "") if module else ""
-    code = getattr(now, "__code__", None)
-    return bool(folder) and code is not None and code.co_filename.startswith(folder + os.sep)
-
-
-_VOLATILE = {"excepthook", "__excepthook__"}  # ipykernel이 실행 중에 스스로 바꾸는 것
-
-
-def _members(obj):
-    out = {}
-    for key, value in list(vars(obj).items()):
-        if key in _VOLATILE and obj is sys:
-            continue
-        if callable(value) or isinstance(value, (types.ModuleType, staticmethod, classmethod, property)):
-            out[key] = value
-    return out
-
-
-_modules = {}
-for _name in _C["modules"]:
-    try:
-        _modules[_name] = importlib.import_module(_name)
-    except Exception:
-        pass
-_objects = {"builtins": builtins, "sys": sys, "threading": threading}
-_objects.update(_modules)
-_torch = _modules.get("torch") or sys.modules.get("torch")
-if _torch is not None:
-    _objects["torch"] = _torch
-    for _label in ("Tensor", "_C.TensorBase", "nn.Module", "nn.functional", "testing"):
-        _obj = _torch
-        try:
-            for _part in _label.split("."):
-                _obj = getattr(_obj, _part)
-        except AttributeError:
-            continue
-        _objects["torch." + _label] = _obj
-for _cls in type(_ip).__mro__[:-1]:
-    _objects[_cls.__module__ + "." + _cls.__qualname__] = _cls
-_kernel = getattr(_ip, "kernel", None)
-if _kernel is not None:
-    for _cls in type(_kernel).__mro__[:-1]:
-        _objects[_cls.__module__ + "." + _cls.__qualname__] = _cls
-for _stream in (sys.stdout, sys.stderr):
-    for _cls in type(_stream).__mro__[:-1]:
-        _objects[_cls.__module__ + "." + _cls.__qualname__] = _cls
-_hooks = ("input_transformers_cleanup", "input_transformers_post", "ast_transformers")
-_base = {
-    "members": {label: _members(obj) for label, obj in _objects.items()},
-    "trace": sys.gettrace(),
-    "profile": sys.getprofile(),
-    "thread_hooks": (getattr(threading, "_trace_hook", None), getattr(threading, "_profile_hook", None)),
-    "hooks": {name: list(getattr(_ip, name, [])) for name in _hooks},
-    "custom_exceptions": _ip.custom_exceptions,
-    "events": {name: list(cbs) for name, cbs in _ip.events.callbacks.items()},
-    "shell_attrs": set(vars(_ip)),
-    "kernel_attrs": set(vars(_kernel)) if _kernel is not None else set(),
-    "sys_hooks": {name: getattr(sys, name, None) for name in ("stdout", "stderr", "displayhook")},
-    "meta_path": list(sys.meta_path),
-    "path_hooks": list(sys.path_hooks),
-    "user_ns": dict(_ip.user_ns),
+# --- 커널 쪽 감사의 보고 읽기 ----------------------------------------------------------------
+KERNEL_PACKAGES = ("torch", "numpy", "helper_functions", "sklearn", "builtins", "math", "operator", "functools")
+KERNEL_PACKAGES += ("random", "warnings", "itertools", "collections", "torchmetrics")
+RUNTIME_TEXT = {
+    "exec": "코드 문자열을 실행함 (exec/eval)",
+    "compile": "코드 문자열을 컴파일함 (compile)",
+    "code-object": "함수의 코드 객체를 읽거나 새로 만듦",
+    "patch": "라이브러리나 강좌 모듈의 클래스·함수를 바꿈",
+    "frame": "실행 중인 프레임에 접근함",
+    "trace": "trace/profile 함수를 걺",
+    "audit-hook": "감사 훅을 추가함 (sys.addaudithook)",
+    "gc": "gc로 객체를 찾음",
+    "ctypes": "ctypes로 메모리나 C 함수를 직접 다룸",
+    "marshal": "marshal로 코드 객체를 읽음",
+    "pickle": "pickle로 임의의 함수를 부름",
+    "write-code": "파이썬 파일을 씀",
+    "load-code": "환경 밖의 파이썬 파일을 불러옴",
+    "module-origin": "환경 밖에서 불러온 모듈이 있음",
+    "fd": "파일 디스크립터를 직접 엶",
+    "process": "프로세스를 띄움",
+    "signal": "다른 프로세스에 신호를 보냄",
+    "changed": "학생 코드 전과 달라짐",
+    "hook": "IPython이나 커널의 훅이 바뀜",
+    "dispatch": "PyTorch 디스패치 모드나 전역 모듈 훅이 바뀜",
+    "namespace": "점검이 쓰는 이름이 다른 것을 가리킴",
+    "history": "점검 셀의 코드가 실행 전에 바뀜 (입력 변환기)",
+    "internal": "채점 도구의 감사 코드가 실패함",
+    "flood": "감사 보고가 너무 많음",
+    "garbage": "감사 보고 통로에 알 수 없는 내용이 들어옴",
 }
-_SAFE_EVENT_MODULES = ("matplotlib", "matplotlib_inline", "ipykernel", "IPython")
+NO_AUDIT = "커널 감사가 끝났다는 표시를 받지 못했습니다 (감사 호출이나 보고 통로가 막혔을 수 있습니다)"
+CLOSED = "커널 감사의 보고 통로가 실행 중에 닫혔습니다"
+_DETAIL = re.compile(r"[^0-9A-Za-z_.\[\]'<>가-힣-]")
 
 
-def run():
+def runtime_findings(run: dict) -> list[str]:
+    """커널 쪽 감사의 보고(run["reports"])를 한국어 문장으로. 숨은 점검 뒤의 보고는 종류만 씁니다."""
     found = []
-    base = _base
-    for label, snap in base["members"].items():
-        now = vars(_objects[label])
-        package = label.split(".")[0]
-        for key, value in snap.items():
-            current = now.get(key, _MISSING)
-            if not _same(current, value) and not _library_wrapper(current, value, package):
-                found.append(f"{label}.{key}이(가) 원래 함수가 아닙니다")
-    if sys.gettrace() is not base["trace"] or sys.getprofile() is not base["profile"]:
-        found.append("trace/profile 함수가 걸려 있습니다 (sys.settrace/setprofile)")
-    if (getattr(threading, "_trace_hook", None), getattr(threading, "_profile_hook", None)) != base["thread_hooks"]:
-        found.append("스레드 trace/profile 함수가 걸려 있습니다 (threading.settrace)")
-    for name, before in base["hooks"].items():
-        if list(getattr(_ip, name, [])) != before:
-            found.append(f"IPython {name}이(가) 바뀌었습니다")
-    if _ip.custom_exceptions != base["custom_exceptions"]:
-        found.append("IPython 사용자 예외 처리기가 걸려 있습니다 (set_custom_exc)")
-    for name, callbacks in _ip.events.callbacks.items():
-        for cb in callbacks:
-            if cb in base["events"].get(name, []):
-                continue
-            module = getattr(cb, "__module__", "") or ""
-            if type(cb) not in (types.FunctionType, types.MethodType) or not module.startswith(_SAFE_EVENT_MODULES):
-                found.append(f"IPython 이벤트 {name}에 처리기가 등록되었습니다")
-    for attr in set(vars(_ip)) - base["shell_attrs"]:
-        if hasattr(type(_ip), attr):
-            found.append(f"IPython 셸의 {attr}이(가) 바뀌었습니다")
-    if _kernel is not None:
-        for attr in set(vars(_kernel)) - base["kernel_attrs"]:
-            if hasattr(type(_kernel), attr):
-                found.append(f"커널의 {attr}이(가) 바뀌었습니다")
-    for name, value in base["sys_hooks"].items():
-        if getattr(sys, name, None) is not value:
-            found.append(f"sys.{name}이(가) 바뀌었습니다")
-    for finder in sys.meta_path + sys.path_hooks:
-        if finder not in base["meta_path"] and finder not in base["path_hooks"]:
-            if (getattr(finder, "__module__", "") or getattr(type(finder), "__module__", "")) == "__main__":
-                found.append("가져오기 방식(sys.meta_path/path_hooks)이 바뀌었습니다")
-    for name, module in _modules.items():
-        if sys.modules.get(name) is not module:
-            found.append(f"sys.modules['{name}']이(가) 바뀌었습니다")
-    ns = _ip.user_ns
-    for name, (module, attr) in _C["imports"].items():
-        expected = _modules.get(module) or sys.modules.get(module)
-        if attr is not None:
-            snap = base["members"].get(module, {})
-            expected = snap[attr] if attr in snap else getattr(expected, attr, _MISSING)
-        if not _same(ns.get(name, _MISSING), expected):
-            found.append(f"점검이 쓰는 이름 {name}이(가) 다른 것을 가리킵니다")
-    for name in _C["builtins"]:
-        if name in ns and not _same(ns[name], base["user_ns"].get(name, _MISSING)):
-            found.append(f"점검이 쓰는 내장 이름 {name}을(를) 덮어썼습니다")
-    history = getattr(_ip, "history_manager", None)
-    raw, parsed = getattr(history, "input_hist_raw", []), getattr(history, "input_hist_parsed", [])
-    for before, after in zip(raw, parsed):
-        if before.startswith("# [점검]") and before.rstrip() != after.rstrip():
-            found.append("점검 셀의 코드가 실행 전에 바뀌었습니다 (입력 변환기)")
-    for module in list(sys.modules.values()):
-        path = str(getattr(module, "__file__", None) or "")
-        if path.startswith((_JOB, "/dev/shm/")):
-            found.append(f"학생 폴더에서 모듈을 불러왔습니다 ({getattr(module, '__name__', '?')})")
-    out = base["sys_hooks"]["stdout"]  # 원래의 표준 출력 (학생이 print나 sys.stdout을 바꿨어도)
-    out.write("AUDIT " + _C["nonce"] + " " + json.dumps(sorted(set(found))[:30], ensure_ascii=False) + "\n")
-    out.flush()
-
-
-_mod.run = run
-'''
+    for category, detail, after_hidden in run.get("reports") or []:
+        text = RUNTIME_TEXT.get(category, RUNTIME_TEXT["garbage"])
+        detail = "" if after_hidden or category not in RUNTIME_TEXT else _DETAIL.sub("", str(detail))[:80]
+        suffix = " (숨은 점검 중)" if after_hidden else ""
+        found.append(f"커널 감사: {text}" + (f" ({detail})" if detail else "") + suffix)
+    if run.get("status") == "ok":
+        if run.get("report_eof_early"):
+            found.append(f"커널 감사: {CLOSED}")
+        if not {"student", "end"} <= set(run.get("ends") or []):
+            found.append(f"커널 감사: {NO_AUDIT}")
+    return list(dict.fromkeys(found))[:40]

@@ -25,11 +25,15 @@ class Options:
     exercises: Path = nbutil.ROOT / "exercises"
     solutions: Path = nbutil.ROOT / "solutions"  # 숨은 점검을 가져오는 곳
     timeout: float = 120.0
-    max_output_bytes: int = 10 * 1024 * 1024
+    max_output_bytes: int = 10 * 1024 * 1024  # 커널이 보낸 모든 메시지의 바이트 합 (메타데이터 포함)
     jobs: int = 0
-    memory_bytes: int = 0  # 0이면 제한 없음
+    memory_bytes: int = 0  # 0이면 제한 없음 (GPU 채점에는 0이어야 합니다)
     sandbox: str = "auto"  # none | auto | required
-    hide: tuple[Path, ...] = ()  # 샌드박스 안에서 보이지 않게 할 폴더 (제출 폴더, 결과 폴더 등)
+    hide: tuple[Path, ...] = ()  # 예전 설정 (이제 샌드박스는 허용 목록으로 만들므로 쓰지 않습니다)
+    tmp_bytes: int = 256 * 1024 * 1024  # 샌드박스의 /tmp 크기 (/dev/shm은 이것과 128 MB 가운데 작은 쪽)
+    processes: int = 256  # 커널 하나의 태스크(스레드 포함) 수
+    grading_seed: int | None = None  # 숨은 점검의 시드 (None이면 채점마다 새로 뽑음: grade()가 정해 둡니다)
+    startup_timeout: float = 60.0
 
 
 @dataclass
@@ -46,6 +50,7 @@ class Result:
     checks: list[dict] = field(default_factory=list)  # title, passed, message
     notes: list[str] = field(default_factory=list)
     tamper: list[str] = field(default_factory=list)  # 조작 의심 근거 (있으면 상태가 review)
+    grading_seed: int | None = None
 
     @property
     def score(self) -> float:

@@ -1,18 +1,31 @@
-"""단계 잇기: 폴더의 제출들을 읽고(1) 조립하고(2) 격리해서 실행하고(3) 점수와 감사(4)를 채웁니다."""
+"""단계 잇기: 폴더의 제출들을 읽고(1) 조립하고(2) 격리해서 실행하고(3) 점수와 감사(4)를 채웁니다.
+
+제출 하나에서 나는 어떤 예외도(깨진 JSON, 너무 깊은 중첩, 이상한 파일 이름, 도구의 버그) 그 제출의 줄
+(`invalid_notebook` 또는 `grader_error`, 한국어 이유)이 되고, 나머지 제출은 그대로 채점됩니다.
+"""
 
 from __future__ import annotations
 
-import concurrent.futures
+import asyncio
 import os
+import secrets
 import sys
 import time
 from pathlib import Path
 
-from tools.grading import audit, sandbox
+from tools.grading import audit, runner, sandbox
 from tools.grading.assemble import Exercise, assemble, load_exercise
 from tools.grading.model import Options, Result
 from tools.grading.score import finish
-from tools.grading.submission import identify, load_exercises, read_submission, student_name
+from tools.grading.submission import (
+    SubmissionError,
+    display_path,
+    identify,
+    load_exercises,
+    read_file,
+    read_submission,
+    student_name,
+)
 
 
 def _cores() -> int:
@@ -36,16 +49,43 @@ def _load(name: str, path: Path, options: Options, cache: dict) -> tuple[Exercis
     return cache[name]
 
 
+def order_cells(cells: list[dict]) -> list[dict]:
+    """실행 순서: 감사 준비, 학생 코드와 보이는 점검(원래 순서), 숨은 점검 준비(학생 코드 뒤 감사와 채점 시드),
+    숨은 점검들(학생 코드가 모두 끝난 뒤), 마지막 감사."""
+    call = runner.KERNEL_CALL
+    hidden = [c for c in cells if c.get("part") == "hidden"]
+    rest = [c for c in cells if c.get("part") != "hidden"]
+    out = [{"source": f"{call}.snapshot()", "role": "setup", "title": "채점 도구: 감사 준비"}]
+    out += rest
+    out.append({"source": "", "role": "phase", "title": "채점 도구: 숨은 점검 준비"})
+    out += hidden
+    out.append({"source": f"{call}.audit('end')", "role": "audit", "title": "채점 도구: 마지막 감사"})
+    return out
+
+
 def prepare(path: Path, root: Path, known: dict[str, Path], cache: dict, options: Options | None = None):
-    """제출 하나를 읽어 (Result, 실행할 작업 또는 None)을 돌려줍니다. 작업: {cells, static, nonce}."""
+    """제출 하나를 읽어 (Result, 실행할 작업 또는 None)을 돌려줍니다. 예외를 내지 않습니다."""
     options = options or Options()
-    rel = path.relative_to(root)
-    result = Result(path=rel.as_posix(), student=student_name(rel))
     try:
-        nb = read_submission(path.read_bytes())
-    except (ValueError, OSError) as err:
+        rel = path.relative_to(root)
+        result = Result(path=display_path(rel), student=student_name(rel))
+    except Exception as err:  # 이름조차 읽을 수 없는 경우
+        return Result(path=display_path(path), student="?", detail=f"{type(err).__name__}"), None
+    try:
+        return _prepare(path, result, known, cache, options)
+    except SubmissionError as err:
         result.status, result.detail = "invalid_notebook", str(err)
-        return result, None
+    except RecursionError:
+        result.status, result.detail = "invalid_notebook", "노트북 JSON이 너무 깊게 중첩되어 있습니다"
+    except MemoryError:
+        result.status, result.detail = "invalid_notebook", "노트북을 읽다가 메모리가 모자랐습니다"
+    except Exception as err:  # 도구의 버그: 이 제출만 실패시킵니다
+        result.status, result.detail = "grader_error", f"{type(err).__name__}: {str(err)[:300]}"
+    return result, None
+
+
+def _prepare(path: Path, result: Result, known: dict[str, Path], cache: dict, options: Options):
+    nb = read_submission(read_file(path))
     name, why = identify(nb, path.name, sorted(known))
     if name is None:
         result.status, result.detail = "unknown_set", why
@@ -56,35 +96,52 @@ def prepare(path: Path, root: Path, known: dict[str, Path], cache: dict, options
         result.total = len(exercise.checks)
         cells, notes = assemble(exercise, nb)
         static = audit.static_findings([c["source"] for c in cells if c.get("student")], profile)
-    except Exception as err:  # 원본 연습이 깨졌거나 도구의 버그: 이 제출만 실패시킵니다
-        result.status, result.detail = "grader_error", f"{type(err).__name__}: {err}"
+    except RecursionError:
+        raise
+    except Exception as err:  # 원본 연습이 깨졌거나 도구의 버그
+        result.status, result.detail = "grader_error", f"{type(err).__name__}: {str(err)[:300]}"
         return result, None
-    nonce = audit.new_nonce()
-    cells.insert(0, {"source": audit.setup_source(nonce, profile), "role": "setup", "title": "채점 도구: 감사 준비"})
-    cells.append({"source": audit.audit_source(nonce), "role": "audit", "title": "채점 도구: 커널 감사"})
     result.notes = [f"연습 이름은 {why}에서 알아냈습니다."] if why != "메타데이터" else []
     result.notes += notes
     if exercise.hidden_count:
-        result.notes.append(f"채점 때만 실행하는 숨은 점검 {exercise.hidden_count}개를 함께 실행했습니다.")
-    return result, {"cells": cells, "static": static, "nonce": nonce}
+        result.notes.append(
+            f"채점 때만 실행하는 숨은 점검 {exercise.hidden_count}개를 학생 코드가 모두 끝난 뒤에 실행했습니다."
+        )
+    return result, {"cells": order_cells(cells), "static": static, "config": profile.kernel_config()}
 
 
-def grade_one(result: Result, job: dict, options: Options, isolation: str) -> Result:
+def limits_for(options: Options) -> sandbox.Limits:
+    return sandbox.Limits(
+        memory_bytes=options.memory_bytes,
+        cpu_seconds=int(options.timeout + options.startup_timeout + 30),
+        processes=options.processes,
+        tmp_bytes=options.tmp_bytes,
+        shm_bytes=min(options.tmp_bytes, 128 * 1024 * 1024),
+    )
+
+
+async def grade_one(result: Result, job: dict, options: Options, isolation: str) -> Result:
     start = time.perf_counter()
     result.isolation = isolation
+    result.grading_seed = options.grading_seed
     try:
-        run = sandbox.run_job(
-            job["cells"],
-            options.timeout,
-            options.max_output_bytes,
-            options.memory_bytes,
+        cells = job["cells"]
+        for cell in cells:
+            if cell["role"] == "phase":
+                cell["source"] = f"{runner.KERNEL_CALL}.hidden_phase({options.grading_seed!r})"
+        run = await runner.run_job(
+            cells,
+            timeout=options.timeout,
+            max_output_bytes=options.max_output_bytes,
             isolation=isolation,
-            hide=options.hide,
-            nonce=job["nonce"],
+            limits=limits_for(options),
+            config=job["config"],
+            seed=options.grading_seed,
+            startup_timeout=options.startup_timeout,
         )
-        finish(result, job["cells"], run, job["static"])
+        finish(result, cells, run, job["static"])
     except Exception as err:  # 한 제출의 문제로 전체가 멈추지 않게
-        result.status, result.detail = "grader_error", f"{type(err).__name__}: {err}"
+        result.status, result.detail = "grader_error", f"{type(err).__name__}: {str(err)[:300]}"
     result.seconds = round(time.perf_counter() - start, 2)
     return result
 
@@ -94,16 +151,27 @@ def resolve_isolation(options: Options) -> tuple[str, str]:
     return sandbox.choose(options.sandbox)
 
 
+def new_seed() -> int:
+    return secrets.randbelow(2**31 - 1)
+
+
 def grade(
-    root: Path, options: Options | None = None, progress=None, paths: list[Path] | None = None, isolation: str = ""
+    root: Path,
+    options: Options | None = None,
+    progress=None,
+    paths: list[Path] | None = None,
+    isolation: str | None = None,
 ) -> list[Result]:
-    """폴더의 제출(기본: 모두, paths면 그것만)을 채점해 Result 목록(파일 이름순)을 돌려줍니다.
+    """root 아래의 제출들을 채점해 Result 목록(파일 이름순)을 돌려줍니다.
 
     원본 파일은 읽기만 합니다. isolation을 주지 않으면 options.sandbox에 따라 정하고 경고는 stderr에 씁니다.
+    options.grading_seed가 없으면 이 채점에서 쓸 시드를 하나 뽑아 options에 적어 둡니다 (CSV에도 남습니다).
     """
     from tools.grading.submission import find_submissions
 
     options = options or Options()
+    if options.grading_seed is None:
+        options.grading_seed = new_seed()
     if not isolation:
         isolation, warning = resolve_isolation(options)
         if warning:
@@ -114,20 +182,25 @@ def grade(
     done = [r for r, job in prepared if job is None]
     todo = [(r, job) for r, job in prepared if job is not None]
     for r in done:
+        r.grading_seed = options.grading_seed
         if progress:
             progress(r)
     if todo:
-        pool = concurrent.futures.ThreadPoolExecutor(max_workers=max(1, options.jobs or _cores()))
-        try:
-            futures = [pool.submit(grade_one, r, job, options, isolation) for r, job in todo]
-            for future in concurrent.futures.as_completed(futures):
-                r = future.result()
-                done.append(r)
-                if progress:
-                    progress(r)
-        except KeyboardInterrupt:  # 남은 일을 취소하고 돌고 있는 작업 프로세스를 끝냅니다
-            pool.shutdown(wait=False, cancel_futures=True)
-            sandbox.kill_all()
-            raise
-        pool.shutdown()
+        done += asyncio.run(_grade_all(todo, options, isolation, progress))
     return sorted(done, key=lambda r: r.path)
+
+
+async def _grade_all(todo, options: Options, isolation: str, progress) -> list[Result]:
+    limit = asyncio.Semaphore(max(1, options.jobs or _cores()))
+
+    async def one(result: Result, job: dict) -> Result:
+        async with limit:
+            return await grade_one(result, job, options, isolation)
+
+    out = []
+    for future in asyncio.as_completed([one(r, job) for r, job in todo]):
+        r = await future
+        out.append(r)
+        if progress:
+            progress(r)
+    return out

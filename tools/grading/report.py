@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import hashlib
 import json
 import re
 import shutil
@@ -20,8 +21,11 @@ CSV_FIELDS = [
     "score",
     "seconds",
     "isolation",
+    "grading_seed",
     "detail",
 ]
+TEXT_FIELDS = ("student", "file", "exercise_set", "status", "isolation", "detail")
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\uff1d", "\uff0b", "\uff0d", "\uff20")
 
 
 def feedback_text(r: Result) -> str:
@@ -46,12 +50,20 @@ def feedback_text(r: Result) -> str:
 
 
 def feedback_name(path: str) -> str:
+    """피드백 파일 이름: 읽기 쉬운 이름 + 상대 경로의 짧은 해시 (학생마다 다름: 조각을 합칠 때 겹치지 않게)."""
     stem = path[: -len(".ipynb")] if path.endswith(".ipynb") else path
-    return re.sub(r"[^\w.-]+", "_", stem.replace("/", "__")) + ".txt"
+    readable = re.sub(r"[^\w.-]+", "_", stem.replace("/", "__")).strip("._")[:60] or "submission"
+    digest = hashlib.sha256(path.encode("utf-8", "surrogatepass")).hexdigest()[:8]
+    return f"{readable}-{digest}.txt"
+
+
+def neutralise(value: str) -> str:
+    """스프레드시트 수식으로 읽힐 수 있는 칸(=, +, -, @로 시작)은 앞에 '를 붙입니다 (CSV 주입 막기)."""
+    return "'" + value if value.startswith(FORMULA_START) else value
 
 
 def csv_row(r: Result) -> dict:
-    return {
+    row = {
         "student": r.student,
         "file": r.path,
         "exercise_set": r.exercise_set,
@@ -61,8 +73,12 @@ def csv_row(r: Result) -> dict:
         "score": f"{r.score:.1f}",
         "seconds": f"{r.seconds:.1f}",
         "isolation": r.isolation,
+        "grading_seed": "" if r.grading_seed is None else r.grading_seed,
         "detail": r.detail,
     }
+    for key in TEXT_FIELDS:
+        row[key] = neutralise(str(row[key]).encode("utf-8", "replace").decode("utf-8"))
+    return row
 
 
 def _write_csv(rows: list[dict], out: Path) -> None:
@@ -80,10 +96,11 @@ def write_outputs(results: list[Result], out: Path, feedback_dir: Path, shard: t
     used: set[str] = set()
     for r in results:
         name = feedback_name(r.path)
-        while name in used:  # a/b.ipynb와 a__b.ipynb처럼 겹치는 이름
+        while name in used:  # 같은 경로가 두 번 (있을 수 없지만)
             name = name[: -len(".txt")] + "_.txt"
         used.add(name)
-        (feedback_dir / name).write_text(feedback_text(r), encoding="utf-8")
+        text = feedback_text(r).encode("utf-8", "replace").decode("utf-8")
+        (feedback_dir / name).write_text(text, encoding="utf-8")
     if shard:
         meta = {"shard": list(shard), "files": [r.path for r in results], "feedback": feedback_dir.name}
         shard_meta(out).write_text(json.dumps(meta, ensure_ascii=False, indent=1), encoding="utf-8")
@@ -100,12 +117,13 @@ class MergeError(ValueError):
 def merge(parts: list[Path], out: Path, feedback_dir: Path) -> int:
     """조각 CSV들(과 옆의 `<이름>_feedback/`)을 하나로 합칩니다. 반환: 합친 줄 수.
 
-    같은 파일이 두 조각에 있거나, 조각 정보(.shard.json)가 있는데 1..N 가운데 빠진 조각이 있으면 MergeError.
+    같은 파일이 두 조각에 있거나, 조각 정보(.shard.json)가 있는데 1..N 가운데 빠진 조각이 있거나, 피드백 파일
+    이름이 겹치면 MergeError. 모두 확인한 다음에야 씁니다 (실패하면 아무것도 쓰지 않음).
     """
     rows: dict[str, dict] = {}
     seen_shards: set[int] = set()
     totals: set[int] = set()
-    feedback_dir.mkdir(parents=True, exist_ok=True)
+    copies: dict[str, Path] = {}
     for part in parts:
         with open(part, encoding="utf-8-sig", newline="") as f:
             reader = csv.DictReader(f)
@@ -126,16 +144,24 @@ def merge(parts: list[Path], out: Path, feedback_dir: Path) -> int:
             totals.add(n)
             source_feedback = part.with_name(meta.get("feedback", source_feedback.name))
         if source_feedback.is_dir():
-            for txt in source_feedback.glob("*.txt"):
-                target = feedback_dir / txt.name
-                if target.exists() and target.read_bytes() != txt.read_bytes():
+            for txt in sorted(source_feedback.glob("*.txt")):
+                if not txt.is_file() or txt.is_symlink():
+                    continue
+                if txt.name in copies and copies[txt.name].read_bytes() != txt.read_bytes():
                     raise MergeError(f"피드백 파일 이름이 겹칩니다: {txt.name}")
-                shutil.copyfile(txt, target)
+                copies[txt.name] = txt
     if len(totals) > 1:
         raise MergeError(f"조각 수 N이 서로 다릅니다: {sorted(totals)}")
     if totals:
         missing = sorted(set(range(1, totals.pop() + 1)) - seen_shards)
         if missing:
             raise MergeError(f"빠진 조각이 있습니다: {', '.join(map(str, missing))}")
+    feedback_dir.mkdir(parents=True, exist_ok=True)
+    for name, txt in copies.items():
+        shutil.copyfile(txt, feedback_dir / name)
+    for row in rows.values():
+        for key in TEXT_FIELDS:
+            if isinstance(row.get(key), str):
+                row[key] = neutralise(row[key])
     _write_csv([rows[k] for k in sorted(rows)], out)
     return len(rows)

@@ -1,10 +1,26 @@
-"""3단계, 격리해서 실행하기: 제출마다 새 작업 폴더, 새 작업 프로세스와 커널을 bubblewrap 안에서.
+"""3단계, 격리: 커널 하나만 bubblewrap 안에서. 채점하는 프로세스(노트북 실행기)는 바깥에 있습니다.
 
-bubblewrap(`bwrap`) 안에서는 파일 시스템 전체가 읽기 전용이고(작업 폴더만 쓰기 가능), /tmp와 /dev/shm은
-그 제출만의 것이며, 네트워크가 없고(--unshare-net), 자기 PID 이름공간(--unshare-pid)에서 돌아 작업
-프로세스가 끝나면 학생 코드가 띄운 프로세스도 모두 함께 끝납니다 (--die-with-parent). 제출 폴더,
-결과 폴더, 해답 폴더, 저장소의 .git, 홈 폴더는 빈 폴더로 가려 다른 학생의 제출이나 해답을 읽을 수 없습니다.
-bwrap이 없거나 거부되면(--sandbox auto) 경고와 함께 격리 없이 실행하고, --sandbox required면 채점하지 않습니다.
+학생 코드는 커널 안에서만 돕니다. 채점 결과, 로그, 실행기(nbclient)는 채점하는 프로세스의 메모리에
+있고 샌드박스 안에서는 보이지도 닿지도 않습니다. 커널과는 세 가지로만 주고받습니다:
+
+- 주피터 메시지: ZeroMQ `ipc` 소켓. 소켓 파일은 작업 폴더의 `sock/`에 있고 샌드박스 안에는
+  `/run/jupyter`로 보입니다 (--unshare-net이라 루프백 TCP는 바깥과 이어지지 않습니다). 커널이 준비되면
+  바깥의 `sock/` 폴더 이름을 바꾸고(다시 연결할 경로가 사라짐) root면 커널 uid가 더 쓰지 못하게 합니다.
+- 설정: 파이프 하나 (커널이 시작할 때 읽고 닫음). 명령줄, 환경 변수, 파일에는 없습니다.
+- 감사 보고: 파이프 하나 (커널 → 채점하는 쪽, 쓰기만). tools/grading/kernel_side.py.
+
+샌드박스 (bwrap):
+- 파일 시스템은 허용 목록으로 만듭니다: /usr, /etc, /sys(읽기 전용), 파이썬과 가상 환경, 강좌 모듈 파일
+  하나(helper_functions.py). 저장소의 나머지(solutions/, .git, tests/), 홈 폴더, /root, /work, /mnt,
+  /media, 제출 폴더, 결과 폴더는 어떤 배치에서도 없습니다 (가리는 목록이 아니라 허용 목록이므로).
+- 루트(/)는 읽기 전용으로 다시 마운트하고, 쓸 수 있는 곳은 크기 제한이 있는 /tmp와 /dev/shm(tmpfs)뿐입니다.
+- 네트워크, PID, IPC, UTS, cgroup 이름공간을 따로 씁니다. --die-with-parent, --new-session.
+- 환경 변수는 지우고(--clearenv) 커널에 필요한 것만 줍니다. 능력(capability)은 모두 버립니다(--cap-drop ALL).
+  bwrap은 늘 no_new_privs를 겁니다.
+- root로 채점하면: bwrap은 root로(특권 모드) 돌고, 커널 쪽 코드가 자원 제한을 건 다음 제출마다 다른
+  채점용 uid로 바꿉니다 (CAP_SETUID/SETGID만 잠깐 남겼다가 uid를 바꾸는 순간 모두 사라짐). 그래서 샌드박스
+  안에 root가 없고, 프로세스 수 제한(RLIMIT_NPROC)이 그 제출에만 걸립니다.
+- root가 아니면: 사용자 이름공간(--unshare-user --disable-userns)에서 채점하는 사람의 uid로 돕니다.
 """
 
 from __future__ import annotations
@@ -16,61 +32,363 @@ import json
 import os
 import secrets
 import shutil
-import signal
 import subprocess
 import sys
+import sysconfig
 import tempfile
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from tools import nbutil
-from tools.grading.model import MAX_MESSAGE_CHARS
 
 BWRAP = "bubblewrap"
 NONE = "none"
-HOME_VARIABLES = ("MPLCONFIGDIR", "IPYTHONDIR", "XDG_CACHE_HOME", "XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_RUNTIME_DIR")
-HOME_VARIABLES += ("JUPYTER_RUNTIME_DIR", "JUPYTER_DATA_DIR", "JUPYTER_CONFIG_DIR")
 NAMESPACES = ["--unshare-net", "--unshare-pid", "--unshare-ipc", "--unshare-uts", "--unshare-cgroup-try"]
+SANDBOX_GRADER = "/run/grader"  # 샌드박스 안: 커널 쪽 코드, 연결 파일, 글꼴 목록 (읽기 전용)
+SANDBOX_SOCKETS = "/run/jupyter"  # 샌드박스 안: ZeroMQ 소켓 파일
+SANDBOX_HOME = "/tmp/home"
+SANDBOX_WORK = "/tmp/work"
+UID_BASE, UID_SPAN = 61000, 4000  # root로 채점할 때 제출마다 고르는 uid 범위
+KERNEL_MODULE = "course_grader_kernel"
+ENV_PASSTHROUGH = ("CUDA_VISIBLE_DEVICES", "NVIDIA_VISIBLE_DEVICES", "LD_LIBRARY_PATH", "TZ")
 
 
 class SandboxError(RuntimeError):
     """--sandbox required인데 bubblewrap을 쓸 수 없을 때."""
 
 
-def _bwrap_base(job_dir: Path, hide: list[Path]) -> list[str]:
-    """bwrap 명령의 앞부분 (실행할 명령 앞까지)."""
-    cmd = [shutil.which("bwrap") or "bwrap", "--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc"]
-    cmd += ["--tmpfs", "/tmp", "--tmpfs", "/dev/shm"]
-    for path in sorted({p for p in _needed() if p.is_dir()}):
-        # 저장소나 파이썬이 /tmp 아래에 있으면 (예: CI의 새 클론) 빈 /tmp 위에 읽기 전용으로 다시 보이게 합니다.
-        if any(base == path or base in path.parents for base in (Path("/tmp"), Path("/dev/shm"))):
-            cmd += ["--ro-bind", str(path), str(path)]
-    for path in hide:
-        cmd += ["--tmpfs", str(path)]
-    for device in sorted(glob.glob("/dev/nvidia*")) + sorted(glob.glob("/dev/dri")):  # GPU 채점용
+def is_root() -> bool:
+    return hasattr(os, "geteuid") and os.geteuid() == 0
+
+
+def gpu_devices() -> list[str]:
+    return sorted(glob.glob("/dev/nvidia*")) + sorted(glob.glob("/dev/dri"))
+
+
+def _clean_sys_path() -> list[str]:
+    """커널과 같은 방식(`python -I`)으로 띄운 파이썬의 sys.path (채점하는 프로세스의 sys.path가 아니라)."""
+    with contextlib.suppress(Exception):
+        done = subprocess.run(
+            [sys.executable, "-I", "-c", "import json, sys; print(json.dumps(sys.path))"],
+            capture_output=True,
+            text=True,
+            timeout=60,
+            cwd="/",
+        )
+        return [p for p in json.loads(done.stdout) if isinstance(p, str)]
+    return []
+
+
+@functools.lru_cache(maxsize=1)
+def python_paths() -> tuple[Path, ...]:
+    """샌드박스 안에서 보여야 하는 파이썬 폴더: 가상 환경, 기본 파이썬, 그리고 깨끗한 파이썬의 sys.path 항목.
+
+    저장소 안의 폴더는 가상 환경(sys.prefix) 말고는 넣지 않습니다 (tests/, solutions/ 등이 보이지 않게).
+    """
+    found = {Path(p).resolve() for p in (sys.prefix, sys.base_prefix, sys.exec_prefix, sys.base_exec_prefix)}
+    found.add(Path(os.path.realpath(sys.executable)).parent.parent)
+    for key in ("stdlib", "platstdlib", "purelib", "platlib"):
+        with contextlib.suppress(KeyError):
+            found.add(Path(sysconfig.get_paths()[key]).resolve())
+    checkout = nbutil.ROOT.resolve()
+    venv = Path(sys.prefix).resolve()
+    for entry in _clean_sys_path():
+        if entry and os.path.isdir(entry):
+            path = Path(entry).resolve()
+            inside = path == checkout or checkout in path.parents
+            if (inside and venv != path and venv not in path.parents) or str(path).startswith(("/tmp/", "/dev/shm/")):
+                continue
+            found.add(path)
+    roots: list[Path] = []
+    for path in sorted(found, key=lambda p: len(p.parts)):
+        if path == Path("/") or any(r == path or r in path.parents for r in roots):
+            continue
+        if path.parts[1:2] in (("usr",), ("etc",)):
+            continue  # /usr, /etc는 통째로 보입니다
+        roots.append(path)
+    return tuple(roots)
+
+
+def library_files() -> list[str]:
+    """강좌 모듈: 저장소에서 샌드박스에 보이는 파일은 이것뿐입니다 (가상 환경이 가리키는 helper_functions.py)."""
+    import importlib.util
+
+    found = {str((nbutil.ROOT / "helper_functions.py").resolve())}
+    with contextlib.suppress(Exception):
+        spec = importlib.util.find_spec("helper_functions")
+        if spec is not None and spec.origin and os.path.isfile(spec.origin):
+            found.add(str(Path(spec.origin).resolve()))
+    return sorted(p for p in found if os.path.isfile(p))
+
+
+def fontlists() -> list[Path]:
+    """matplotlib 글꼴 목록 (커널마다 다시 만들지 않게 복사해 줍니다)."""
+    folders = [os.environ.get("MPLCONFIGDIR"), os.environ.get("XDG_CACHE_HOME"), str(Path.home() / ".cache")]
+    out = []
+    for folder in filter(None, folders):
+        base = Path(folder)
+        for candidate in (base, base / "matplotlib"):
+            out += sorted(candidate.glob("fontlist-*.json"))
+        if out:
+            break
+    return [p for p in out if p.is_file() and p.stat().st_size < 10 * 1024 * 1024]
+
+
+@dataclass
+class Limits:
+    """커널 하나의 자원 제한. 0이면 제한 없음."""
+
+    memory_bytes: int = 0  # 주소 공간 (RLIMIT_AS; GPU를 쓰면 0이어야 합니다)
+    cpu_seconds: int = 0
+    processes: int = 256  # 태스크(스레드 포함) 수
+    file_bytes: int = 256 * 1024 * 1024  # 파일 하나의 크기
+    open_files: int = 1024
+    tmp_bytes: int = 256 * 1024 * 1024  # /tmp tmpfs
+    shm_bytes: int = 128 * 1024 * 1024  # /dev/shm tmpfs
+
+    def rlimits(self) -> dict:
+        return {
+            "as": self.memory_bytes or None,
+            "cpu": self.cpu_seconds or None,
+            "nproc": self.processes or None,
+            "fsize": self.file_bytes or None,
+            "nofile": self.open_files or None,
+            "core": 0,
+        }
+
+
+@dataclass
+class Layout:
+    """작업 하나의 바깥 폴더들 (채점하는 쪽만 씀). 샌드박스에는 boot(읽기 전용)와 sock만 보입니다."""
+
+    root: Path
+    boot: Path = field(init=False)  # 커널 쪽 코드, 커널용 연결 파일, 글꼴 목록
+    sock: Path = field(init=False)  # 소켓 파일 (커널이 만듦)
+    home: Path = field(init=False)  # 격리 없이 채점할 때만: 커널의 홈과 작업 폴더
+    work: Path = field(init=False)
+    connection_file: Path = field(init=False)  # 채점하는 쪽의 연결 파일 (샌드박스에 없음)
+
+    def __post_init__(self):
+        self.boot = self.root / "boot"
+        self.sock = self.root / "sock"
+        self.home = self.root / "home"
+        self.work = self.root / "work"
+        self.connection_file = self.root / "kernel.json"
+
+
+def new_layout() -> Layout:
+    root = Path(tempfile.mkdtemp(prefix="grade-")).resolve()
+    os.chmod(root, 0o711)
+    layout = Layout(root)
+    layout.boot.mkdir(mode=0o755)
+    layout.sock.mkdir(mode=0o700)
+    shutil.copyfile(Path(__file__).with_name("kernel_side.py"), layout.boot / f"{KERNEL_MODULE}.py")
+    for source in fontlists():
+        with contextlib.suppress(OSError):
+            shutil.copyfile(source, layout.boot / source.name)
+    for path in layout.boot.iterdir():
+        os.chmod(path, 0o644)
+    return layout
+
+
+def pick_uid() -> int:
+    """root로 채점할 때 이 제출의 커널 uid: 범위 안에서 무작위, /etc/passwd에 있는 uid는 피합니다."""
+    import pwd
+
+    for _ in range(100):
+        uid = UID_BASE + secrets.randbelow(UID_SPAN)
+        try:
+            pwd.getpwuid(uid)
+        except KeyError:
+            return uid
+    return UID_BASE
+
+
+def kernel_env(isolation: str, layout: Layout, threads: str = "1") -> dict[str, str]:
+    """커널의 환경 변수: 필요한 것만 (채점하는 사람의 토큰 같은 것은 넘기지 않습니다)."""
+    home = SANDBOX_HOME if isolation == BWRAP else str(layout.home)
+    env = {
+        "HOME": home,
+        "USER": "student",
+        "LOGNAME": "student",
+        "PATH": f"{Path(sys.executable).parent}:/usr/local/bin:/usr/bin:/bin",
+        "LANG": "C.UTF-8",
+        "LC_ALL": "C.UTF-8",
+        "TMPDIR": "/tmp" if isolation == BWRAP else str(layout.home),
+        "MPLBACKEND": "Agg",
+        "MPLCONFIGDIR": f"{home}/.cache/matplotlib",
+        "OMP_NUM_THREADS": os.environ.get("OMP_NUM_THREADS", threads),
+        "MKL_NUM_THREADS": os.environ.get("MKL_NUM_THREADS", threads),
+        "PYDEVD_DISABLE_FILE_VALIDATION": "1",
+        "JUPYTER_PLATFORM_DIRS": "1",
+        "IPYTHONDIR": f"{home}/.ipython",
+    }
+    for name in ENV_PASSTHROUGH:
+        if name in os.environ:
+            env[name] = os.environ[name]
+    return env
+
+
+def launch_code(module_dir: str) -> str:
+    return f"import sys; sys.path.insert(0, {module_dir!r}); import {KERNEL_MODULE} as k; k.main()"
+
+
+def _parents(path: Path, existing: set[Path]) -> list[str]:
+    """path의 부모 폴더 가운데 아직 샌드박스에 없는 것을 0755로 만듭니다 (bwrap은 0700으로 만들기 때문)."""
+    args = []
+    for parent in reversed(path.parents):
+        if parent == Path("/") or parent in existing:
+            continue
+        existing.add(parent)
+        args += ["--perms", "0755", "--dir", str(parent)]
+    return args
+
+
+def bwrap_command(
+    layout: Layout, env: dict[str, str], limits: Limits, privileged: bool, seccomp_fd: int | None = None
+) -> list[str]:
+    """bwrap 명령의 앞부분 (실행할 파이썬 명령 앞까지). seccomp_fd: seccomp_program()을 읽을 fd."""
+    cmd = [shutil.which("bwrap") or "bwrap"]
+    made: set[Path] = set()
+    for top in ("/usr", "/etc", "/sys"):
+        if os.path.isdir(top):
+            cmd += ["--ro-bind", top, top]
+            made.add(Path(top))
+    for top in ("/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32"):
+        if os.path.islink(top):
+            cmd += ["--symlink", os.readlink(top), top]
+        elif os.path.isdir(top):
+            cmd += ["--ro-bind", top, top]
+        made.add(Path(top))
+    cmd += ["--proc", "/proc", "--dev", "/dev"]
+    made |= {Path("/proc"), Path("/dev")}
+    for device in gpu_devices():  # GPU 채점용: 장치 파일만
         cmd += ["--dev-bind", device, device]
-    cmd += ["--bind", str(job_dir), str(job_dir)]
-    cmd += NAMESPACES + ["--die-with-parent", "--new-session", "--chdir", str(job_dir)]
+    cmd += ["--perms", "1777", "--size", str(limits.tmp_bytes), "--tmpfs", "/tmp"]
+    cmd += ["--perms", "1777", "--size", str(limits.shm_bytes), "--tmpfs", "/dev/shm"]
+    made |= {Path("/tmp"), Path("/dev/shm")}
+    for path in python_paths():
+        cmd += _parents(path, made) + ["--ro-bind", str(path), str(path)]
+        made.add(path)
+    for file in library_files():
+        cmd += _parents(Path(file), made) + ["--ro-bind", file, file]
+    cmd += _parents(Path(SANDBOX_GRADER), made) + ["--ro-bind", str(layout.boot), SANDBOX_GRADER]
+    cmd += ["--bind", str(layout.sock), SANDBOX_SOCKETS]
+    cmd += ["--remount-ro", "/"]
+    cmd += NAMESPACES + ["--die-with-parent", "--new-session", "--hostname", "grader", "--chdir", "/tmp"]
+    if privileged:
+        cmd += ["--cap-drop", "ALL", "--cap-add", "CAP_SETUID", "--cap-add", "CAP_SETGID"]
+    else:
+        cmd += ["--unshare-user", "--disable-userns", "--cap-drop", "ALL"]
+    if seccomp_fd is not None:
+        cmd += ["--seccomp", str(seccomp_fd)]
+    cmd += ["--clearenv"]
+    for key, value in env.items():
+        cmd += ["--setenv", key, value]
     return cmd
 
 
-def _needed() -> list[Path]:
-    """샌드박스 안에서 보여야 하는 곳: 저장소(도구와 강좌 모듈)와 파이썬."""
-    return [Path(p).resolve() for p in (nbutil.ROOT, sys.prefix, sys.base_prefix, sys.executable)]
+# --- seccomp: 이름공간·마운트·ptrace 같은 시스템 호출을 막습니다 (Docker의 기본 프로필과 같은 생각) -----------
+# (x86_64 번호, aarch64 번호). clone은 새 이름공간 플래그가 있을 때만, clone3은 ENOSYS(glibc가 clone으로 돌아감).
+_BLOCKED_SYSCALLS = {
+    "unshare": (272, 97),
+    "setns": (308, 268),
+    "mount": (165, 40),
+    "umount2": (166, 39),
+    "pivot_root": (155, 41),
+    "chroot": (161, 51),
+    "ptrace": (101, 117),
+    "bpf": (321, 280),
+    "perf_event_open": (298, 241),
+    "userfaultfd": (323, 282),
+    "keyctl": (250, 219),
+    "add_key": (248, 217),
+    "request_key": (249, 218),
+    "open_by_handle_at": (304, 265),
+    "name_to_handle_at": (303, 264),
+    "kexec_load": (246, 104),
+    "init_module": (175, 105),
+    "finit_module": (313, 273),
+    "delete_module": (176, 106),
+    "swapon": (167, 224),
+    "swapoff": (168, 225),
+    "reboot": (169, 142),
+    "process_vm_readv": (310, 270),
+    "process_vm_writev": (311, 271),
+    "io_uring_setup": (425, 425),
+    "open_tree": (428, 428),
+    "move_mount": (429, 429),
+    "fsopen": (430, 430),
+    "fsconfig": (431, 431),
+    "fsmount": (432, 432),
+    "fspick": (433, 433),
+    "mount_setattr": (442, 442),
+}
+_CLONE = (56, 220)
+_CLONE3 = (435, 435)
+_ARCHES = {"x86_64": (0, 0xC000003E), "amd64": (0, 0xC000003E), "aarch64": (1, 0xC00000B7), "arm64": (1, 0xC00000B7)}
+_NEW_NAMESPACES = 0x7E020080  # CLONE_NEWNS|NEWCGROUP|NEWUTS|NEWIPC|NEWUSER|NEWPID|NEWNET|NEWTIME
+_EPERM, _ENOSYS = 1, 38
 
 
-def hidden_paths(extra: tuple[Path, ...] = ()) -> list[Path]:
-    """빈 폴더로 가릴 곳: 요청받은 폴더들, 저장소의 .git과 solutions/, 홈 폴더. 필요한 곳을 품은 폴더는 뺍니다."""
-    candidates = [*extra, nbutil.ROOT / ".git", nbutil.ROOT / "solutions", Path.home()]
-    needed = _needed()
-    out = []
-    for path in candidates:
-        path = Path(path).resolve()
-        if not path.is_dir() or path == Path("/") or str(path).startswith("/tmp/"):
-            continue
-        if any(path == n or path in n.parents for n in needed):
-            continue
-        out.append(path)
-    return sorted(set(out))
+def seccomp_program(machine: str | None = None) -> bytes | None:
+    """bwrap --seccomp에 넘길 BPF 프로그램 (struct sock_filter 배열). 모르는 아키텍처면 None."""
+    import platform
+    import struct
+
+    arch = _ARCHES.get((machine or platform.machine()).lower())
+    if arch is None:
+        return None
+    column, audit_arch = arch
+    allow, deny, nosys = 0x7FFF0000, 0x00050000 | _EPERM, 0x00050000 | _ENOSYS
+    blocked = sorted({numbers[column] for numbers in _BLOCKED_SYSCALLS.values()})
+    prog: list[tuple[int, int, int, int]] = []
+    ld, jeq, jset, ret = 0x20, 0x15, 0x45, 0x06
+    # 0: 아키텍처가 다르면(예: x86_64의 32비트 호출) 거부
+    prog.append((ld, 0, 0, 4))
+    prog.append((jeq, 1, 0, audit_arch))
+    prog.append((ret, 0, 0, deny))
+    prog.append((ld, 0, 0, 0))  # 시스템 호출 번호
+    # x86_64의 x32 호출(번호에 0x40000000)도 거부
+    if column == 0:
+        prog.append((0x35, 0, 1, 0x40000000))  # jge
+        prog.append((ret, 0, 0, deny))
+    n = len(blocked)
+    for i, number in enumerate(blocked):
+        prog.append((jeq, n - i + 4, 0, number))  # 맞으면 아래의 '거부'로
+    # c: clone이면 첫 인자(플래그의 아래 32비트)에 새 이름공간이 있을 때 거부
+    prog.append((jeq, 0, 2, _CLONE[column]))  # c+0 -> c+1 / c+3
+    prog.append((ld, 0, 0, 16))  # c+1
+    prog.append((jset, 2, 1, _NEW_NAMESPACES))  # c+2 -> 거부(c+5) / 허용(c+4)
+    prog.append((jeq, 2, 0, _CLONE3[column]))  # c+3: clone3 -> ENOSYS(c+6) / 허용
+    prog.append((ret, 0, 0, allow))  # c+4
+    prog.append((ret, 0, 0, deny))  # c+5
+    prog.append((ret, 0, 0, nosys))  # c+6
+    return b"".join(struct.pack("=HBBI", *ins) for ins in prog)
+
+
+def seccomp_pipe() -> int | None:
+    """seccomp 프로그램을 담은 파이프의 읽는 쪽 (쓰는 쪽은 닫혀 있음). 모르는 아키텍처면 None."""
+    program = seccomp_program()
+    if program is None:
+        return None
+    r, w = os.pipe()
+    try:
+        os.write(w, program)
+    finally:
+        os.close(w)
+    return r
+
+
+def probe_command(layout: Layout, privileged: bool, seccomp_fd: int | None = None) -> list[str]:
+    env = kernel_env(BWRAP, layout)
+    code = "import os\n"
+    if privileged:
+        code += f"os.setgroups([]); os.setgid({UID_BASE}); os.setuid({UID_BASE})\n"
+    code += "open('/tmp/ok', 'w').write('1')\n"
+    code += f"import {KERNEL_MODULE}\nprint('ok')\n"
+    cmd = bwrap_command(layout, env, Limits(), privileged, seccomp_fd)
+    return cmd + [sys.executable, "-I", "-B", "-c", f"import sys; sys.path.insert(0, {SANDBOX_GRADER!r})\n" + code]
 
 
 @functools.lru_cache(maxsize=1)
@@ -80,17 +398,23 @@ def probe() -> str:
         return "리눅스가 아닙니다"
     if shutil.which("bwrap") is None:
         return "bwrap이 설치되어 있지 않습니다 (Debian/Ubuntu: apt-get install bubblewrap)"
-    job = Path(tempfile.mkdtemp(prefix="grade-probe-"))
+    if subprocess.run(["bwrap", "--help"], capture_output=True, text=True).stdout.find("--size") < 0:
+        return "bwrap이 너무 오래되었습니다 (--size가 있는 0.7 이상이 필요합니다)"
+    layout = new_layout()
+    fd = seccomp_pipe()
     try:
-        cmd = _bwrap_base(job, []) + [sys.executable, "-c", "open('ok', 'w').write('1')"]
-        done = subprocess.run(cmd, capture_output=True, text=True, timeout=30)
-        if done.returncode != 0 or not (job / "ok").exists():
-            return f"bwrap이 거부되었습니다: {(done.stderr or '').strip()[:200]}"
+        cmd = probe_command(layout, is_root(), fd)
+        fds = () if fd is None else (fd,)
+        done = subprocess.run(cmd, capture_output=True, text=True, timeout=60, stdin=subprocess.DEVNULL, pass_fds=fds)
+        if done.returncode != 0 or done.stdout.strip() != "ok":
+            return f"bwrap이 거부되었습니다: {(done.stderr or done.stdout or '').strip()[-300:]}"
         return ""
     except (OSError, subprocess.TimeoutExpired) as err:
         return f"bwrap을 실행할 수 없습니다: {err}"
     finally:
-        shutil.rmtree(job, ignore_errors=True)
+        if fd is not None:
+            os.close(fd)
+        remove_layout(layout)
 
 
 def choose(mode: str) -> tuple[str, str]:
@@ -105,106 +429,20 @@ def choose(mode: str) -> tuple[str, str]:
     return NONE, f"경고: bubblewrap 격리를 쓸 수 없어 격리 없이 채점합니다: {why}"
 
 
-def _seed_home(home: Path) -> None:
-    """작업마다 새 홈 폴더. matplotlib 글꼴 목록만 복사해 둡니다 (없으면 커널마다 다시 만드느라 느립니다)."""
-    cache = Path(os.environ.get("MPLCONFIGDIR") or Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"))
-    source = cache if os.environ.get("MPLCONFIGDIR") else cache / "matplotlib"
-    target = home / ".cache" / "matplotlib"
-    target.mkdir(parents=True)
-    for fontlist in source.glob("fontlist-*.json"):
+def remove_layout(layout: Layout) -> None:
+    for folder in (layout.sock, layout.sock.with_name("sock-closed")):
         with contextlib.suppress(OSError):
-            shutil.copy2(fontlist, target / fontlist.name)
+            os.chmod(folder, 0o700)
+    shutil.rmtree(layout.root, ignore_errors=True)
 
 
-_RUNNING: set[int] = set()  # 지금 돌고 있는 작업 프로세스 (Ctrl-C 때 함께 끝냅니다)
-
-
-def kill_group(pid: int) -> None:
-    with contextlib.suppress(ProcessLookupError, PermissionError, OSError):
-        if hasattr(os, "killpg"):
-            os.killpg(pid, signal.SIGKILL)
-        else:
-            os.kill(pid, signal.SIGTERM)
-
-
-def kill_all() -> None:
-    for pid in list(_RUNNING):
-        kill_group(pid)
-
-
-def run_job(
-    cells: list[dict],
-    timeout: float,
-    max_output_bytes: int,
-    memory_bytes: int = 0,
-    isolation: str = NONE,
-    hide: tuple[Path, ...] = (),
-    nonce: str = "",
-    startup_timeout: int = 60,
-) -> dict:
-    """셀 목록을 새 작업 폴더의 작업 프로세스와 커널에서 실행합니다. 반환: result.json의 내용."""
-    job_dir = Path(tempfile.mkdtemp(prefix="grade-")).resolve()
-    try:
-        (job_dir / "work").mkdir()
-        _seed_home(job_dir / "home")
-        job = {
-            "cells": cells,
-            "timeout": timeout,
-            "max_output_bytes": max_output_bytes,
-            "startup_timeout": startup_timeout,
-            "memory_bytes": memory_bytes,
-            "sentinel": "점검 완료 " + secrets.token_hex(16),
-            "nonce": nonce,
-        }
-        (job_dir / "job.json").write_text(json.dumps(job, ensure_ascii=False), encoding="utf-8")
-        env = dict(os.environ)
-        for var in ("OMP_NUM_THREADS", "MKL_NUM_THREADS"):
-            env.setdefault(var, "1")  # 여러 커널이 동시에 돌 때 스레드가 코어보다 많아지지 않게
-        env.setdefault("MPLBACKEND", "Agg")
-        for var in HOME_VARIABLES:
-            env.pop(var, None)  # 모두 새 홈 폴더 아래로
-        env.update(
-            HOME=str(job_dir / "home"),
-            TMPDIR="/tmp" if isolation == BWRAP else str(job_dir / "home"),
-            PYDEVD_DISABLE_FILE_VALIDATION="1",
-            PYTHONDONTWRITEBYTECODE="1",
-            JUPYTER_PLATFORM_DIRS="1",
-        )
-        code = f"import sys; sys.path.insert(0, {str(nbutil.ROOT)!r}); from tools.grading.worker import main; "
-        code += "main(sys.argv[1])"
-        cmd = [sys.executable, "-c", code, str(job_dir)]
-        if isolation == BWRAP:
-            cmd = _bwrap_base(job_dir, hidden_paths(hide)) + cmd
-        with open(job_dir / "worker.log", "wb") as log:
-            proc = subprocess.Popen(
-                cmd,
-                cwd=job_dir,
-                env=env,
-                stdin=subprocess.DEVNULL,
-                stdout=log,
-                stderr=subprocess.STDOUT,
-                start_new_session=True,
-            )
-            _RUNNING.add(proc.pid)
-            try:
-                proc.wait(timeout=timeout + startup_timeout + 30)
-                hard_timeout = False
-            except subprocess.TimeoutExpired:
-                hard_timeout = True
-            finally:
-                kill_group(proc.pid)  # bwrap이면 이것으로 샌드박스 안의 모든 프로세스가 끝납니다
-                kernel_pid = job_dir / "kernel.pid"
-                if isolation != BWRAP and kernel_pid.exists():  # 샌드박스 안의 PID는 바깥에서 뜻이 없습니다
-                    with contextlib.suppress(ValueError, OSError):
-                        kill_group(int(kernel_pid.read_text()))
-                proc.wait()
-                _RUNNING.discard(proc.pid)
-        result_path = job_dir / "result.json"
-        if result_path.exists():
-            return json.loads(result_path.read_text(encoding="utf-8"))
-        if hard_timeout:
-            return {"status": "timeout", "detail": f"{timeout:g}초 안에 끝나지 않아 강제로 멈췄습니다", "cells": []}
-        tail = (job_dir / "worker.log").read_text(encoding="utf-8", errors="replace")[-MAX_MESSAGE_CHARS:]
-        return {"status": "grader_error", "detail": f"작업 프로세스가 결과 없이 끝났습니다: {tail}", "cells": []}
-    finally:
-        shutil.rmtree(job_dir, ignore_errors=True)
+def lock_sockets(layout: Layout, uid: int | None) -> None:
+    """커널이 준비된 뒤: 바깥의 소켓 폴더 이름을 바꿔(다시 연결할 경로가 사라짐) 학생 코드가 소켓 파일을
+    심볼릭 링크로 바꿔도 채점하는 쪽이 따라가지 않게 하고, root면 커널 uid가 그 폴더에 더 쓰지 못하게 합니다."""
+    closed = layout.sock.with_name("sock-closed")
+    with contextlib.suppress(OSError):
+        os.rename(layout.sock, closed)
+    if uid is not None and is_root():
+        with contextlib.suppress(OSError):
+            os.chown(closed, 0, 0)
+            os.chmod(closed, 0o555)

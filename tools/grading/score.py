@@ -2,18 +2,18 @@
 
 from __future__ import annotations
 
+from tools.grading.audit import runtime_findings
 from tools.grading.model import Result
 
 HIDDEN_FAILED = "숨은 점검 {n}을(를) 통과하지 못했습니다 (채점 때만 실행되는 점검이라 내용은 알려 주지 않습니다)"
-NO_AUDIT = "마지막 점검 뒤 커널 감사 결과를 받지 못했습니다 (출력이나 실행 방식이 바뀌었을 수 있습니다)"
 
 
 def finish(result: Result, cells: list[dict], run: dict, static: list[str] | None = None) -> Result:
     """실행 결과(run)에서 점검별 통과/실패와 점수를 채웁니다.
 
     숨은 점검이 있는 점검은 보이는 부분과 숨은 부분이 모두 통과해야 통과입니다. 숨은 점검의 오류 메시지는
-    피드백에 옮기지 않습니다 (몇 번째 숨은 점검인지만). 조작 근거(static: 정적 검사, run["audit"]: 커널 감사)가
-    있으면 상태가 `review`가 되고 근거가 detail과 피드백에 적힙니다. 점수는 점검 결과 그대로입니다.
+    피드백에 옮기지 않습니다 (몇 번째 숨은 점검인지만). 조작 근거(static: 정적 검사, run["reports"]: 커널 쪽
+    감사)가 있으면 상태가 `review`가 되고 근거가 detail과 피드백에 적힙니다. 점수는 점검 결과 그대로입니다.
     """
     result.status, result.detail = run["status"], run.get("detail", "")
     outcomes = run.get("cells", [])
@@ -24,17 +24,13 @@ def finish(result: Result, cells: list[dict], run: dict, static: list[str] | Non
             groups.setdefault(cell.get("check", index), []).append((cell, outcome))
         elif outcome.get("error") and cell["role"] in ("answer", "extra", "given"):
             result.notes.append(f"{cell['title']}의 오류: {outcome['error']}")
-        elif cell["role"] in ("setup", "audit") and outcome.get("ran") and not outcome.get("ok"):
-            result.notes.append(f"채점 도구의 감사 셀이 실패했습니다: {outcome.get('error', '')}")
+        elif cell["role"] in ("setup", "phase", "audit") and outcome.get("ran") and not outcome.get("ok"):
+            result.tamper.append(f"채점 도구의 셀이 오류로 끝났습니다 ({cell['title']})")
     for parts in groups.values():
         result.checks.append(_check(parts))
     result.passed = sum(c["passed"] for c in result.checks)
 
-    tamper = list(static or [])
-    audit = run.get("audit")
-    if audit is None and run["status"] == "ok":
-        tamper.append(NO_AUDIT)
-    tamper += [f"커널 감사: {f}" for f in audit or []]
+    tamper = list(static or []) + result.tamper + runtime_findings(run)
     result.tamper = list(dict.fromkeys(tamper))
     if result.tamper and result.status in ("ok", "timeout", "kernel_died", "output_too_large"):
         before = "" if result.status == "ok" else f" (실행 상태: {result.status}, {result.detail})"

@@ -3,15 +3,70 @@
 from __future__ import annotations
 
 import contextlib
+import errno
 import json
+import os
 import re
+import stat
+import unicodedata
 import warnings
 from pathlib import Path
 
 import nbformat
 
 EXERCISE_SUFFIX = "_exercises.ipynb"
-MAX_SUBMISSION_BYTES = 100 * 1024 * 1024
+MAX_SUBMISSION_BYTES = 50 * 1024 * 1024
+
+
+class SubmissionError(ValueError):
+    """제출 파일을 노트북으로 읽을 수 없을 때 (한국어 메시지)."""
+
+
+def read_file(path: Path, limit: int = MAX_SUBMISSION_BYTES) -> bytes:
+    """일반 파일만, 링크를 따라가지 않고(O_NOFOLLOW), 크기를 먼저 보고, 정해진 만큼만 읽습니다.
+
+    FIFO, 장치, 심볼릭 링크, 너무 큰 파일(구멍 난 큰 파일 포함)은 SubmissionError입니다.
+    """
+    flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
+    try:
+        fd = os.open(path, flags)
+    except OSError as err:
+        if err.errno == errno.ELOOP:
+            raise SubmissionError("일반 파일이 아닙니다 (심볼릭 링크는 따라가지 않습니다)") from None
+        raise SubmissionError(f"파일을 열 수 없습니다 ({err.strerror or type(err).__name__})") from None
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            raise SubmissionError("일반 파일이 아닙니다 (링크, FIFO, 장치 등)")
+        if info.st_size > limit:
+            size, most = info.st_size // 1024 // 1024, limit // 1024 // 1024
+            raise SubmissionError(f"파일이 너무 큽니다 ({size} MB, 최대 {most} MB)")
+        chunks, total = [], 0
+        while total <= limit:
+            chunk = os.read(fd, min(1024 * 1024, limit + 1 - total))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            total += len(chunk)
+        if total > limit:
+            raise SubmissionError(f"파일이 너무 큽니다 (최대 {limit // 1024 // 1024} MB)")
+        return b"".join(chunks)
+    finally:
+        os.close(fd)
+
+
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+
+
+def clean_text(text: str) -> str:
+    """화면, CSV, 피드백에 쓸 이름: UTF-8이 아닌 바이트와 제어 문자(터미널 이스케이프 포함)는 �로, NFC로."""
+    raw = os.fsencode(text) if isinstance(text, str) else bytes(text)
+    decoded = raw.decode("utf-8", "replace")
+    return _CONTROL.sub("\ufffd", unicodedata.normalize("NFC", decoded))
+
+
+def display_path(rel: Path) -> str:
+    return clean_text(rel.as_posix())
 
 
 def load_exercises(folder: Path) -> dict[str, Path]:
@@ -20,15 +75,19 @@ def load_exercises(folder: Path) -> dict[str, Path]:
 
 
 def find_submissions(root: Path) -> list[Path]:
-    """채점할 노트북: 체크포인트, macOS 압축의 부산물(__MACOSX, ._이름), 심볼릭 링크는 뺍니다."""
-    return sorted(
-        p
-        for p in root.rglob("*.ipynb")
-        if p.is_file()
-        and not p.is_symlink()
-        and not p.name.startswith("._")
-        and not {".ipynb_checkpoints", "__MACOSX"} & set(p.relative_to(root).parts)
-    )
+    """채점할 노트북: `.ipynb`로 끝나는 모든 것 (체크포인트와 macOS 압축의 부산물 __MACOSX, ._이름은 뺍니다).
+
+    일반 파일이 아닌 것(심볼릭 링크, FIFO 등)도 넣습니다: 읽을 때 그 제출의 `invalid_notebook` 줄이 되어
+    교사가 알 수 있게. 링크를 따라 폴더로 들어가지 않습니다. 파일 이름순(바이트 순서)이라 UTF-8이 아닌 이름이
+    섞여도 정렬이 됩니다. 읽을 수 없는 폴더는 건너뜁니다.
+    """
+    found = []
+    for folder, dirs, files in os.walk(root, onerror=lambda err: None, followlinks=False):
+        dirs[:] = [d for d in dirs if d not in (".ipynb_checkpoints", "__MACOSX")]
+        for name in files + [d for d in dirs if os.path.islink(os.path.join(folder, d))]:
+            if name.endswith(".ipynb") and not name.startswith("._"):
+                found.append(Path(folder) / name)
+    return sorted(found, key=lambda p: os.fsencode(p))
 
 
 def parse_shard(text: str) -> tuple[int, int]:
@@ -44,12 +103,12 @@ def parse_shard(text: str) -> tuple[int, int]:
 
 def shard(paths: list[Path], root: Path, k: int, n: int) -> list[Path]:
     """상대 경로 이름순으로 늘어놓은 제출 가운데 K번째 조각 (i % N == K - 1). 같은 폴더면 언제나 같습니다."""
-    ordered = sorted(paths, key=lambda p: p.relative_to(root).as_posix())
+    ordered = sorted(paths, key=lambda p: os.fsencode(p.relative_to(root)))
     return [p for i, p in enumerate(ordered) if i % n == k - 1]
 
 
 def student_name(rel: Path) -> str:
-    return rel.parts[0] if len(rel.parts) > 1 else rel.stem
+    return clean_text(rel.parts[0] if len(rel.parts) > 1 else rel.stem)
 
 
 def identify(nb, filename: str, known: list[str]) -> tuple[str | None, str]:
@@ -58,6 +117,7 @@ def identify(nb, filename: str, known: list[str]) -> tuple[str | None, str]:
     claimed = course.get("exercise_set") if isinstance(course, dict) else None
     if isinstance(claimed, str) and claimed in known:
         return claimed, "메타데이터"
+    filename = clean_text(filename)
     named = [s for s in known if s in filename]
     if named:
         return max(named, key=len), "파일 이름"
@@ -72,21 +132,27 @@ def identify(nb, filename: str, known: list[str]) -> tuple[str | None, str]:
 def read_submission(data: bytes) -> nbformat.NotebookNode:
     """바이트에서 노트북을 읽습니다. 노트북이 아니면 ValueError (한국어 메시지)."""
     if len(data) > MAX_SUBMISSION_BYTES:
-        raise ValueError(f"파일이 너무 큽니다 ({len(data) // 1024 // 1024} MB)")
+        raise SubmissionError(f"파일이 너무 큽니다 ({len(data) // 1024 // 1024} MB)")
     try:
         raw = json.loads(data.decode("utf-8-sig"))
     except (UnicodeDecodeError, json.JSONDecodeError) as err:
-        raise ValueError(f"JSON으로 읽을 수 없습니다: {err}") from None
+        raise SubmissionError(f"JSON으로 읽을 수 없습니다: {err}") from None
+    except RecursionError:
+        raise SubmissionError("JSON이 너무 깊게 중첩되어 있습니다") from None
     if not isinstance(raw, dict) or not isinstance(raw.get("cells"), list) or "nbformat" not in raw:
-        raise ValueError("JSON이지만 주피터 노트북 형식이 아닙니다 (cells, nbformat 없음)")
+        raise SubmissionError("JSON이지만 주피터 노트북 형식이 아닙니다 (cells, nbformat 없음)")
     try:
         with _quiet_warnings():
             nb = nbformat.reads(json.dumps(raw), as_version=4)
+    except RecursionError:
+        raise SubmissionError("노트북 JSON이 너무 깊게 중첩되어 있습니다") from None
     except Exception as err:  # nbformat이 내는 여러 종류의 오류
-        raise ValueError(f"노트북 형식 오류: {type(err).__name__}: {str(err)[:200]}") from None
+        raise SubmissionError(f"노트북 형식 오류: {type(err).__name__}: {str(err)[:200]}") from None
     for cell in nb.cells:
         if not isinstance(cell, dict) or cell.get("cell_type") not in ("code", "markdown", "raw"):
-            raise ValueError("노트북 형식 오류: 알 수 없는 셀이 있습니다")
+            raise SubmissionError("노트북 형식 오류: 알 수 없는 셀이 있습니다")
+        if not isinstance(cell.get("source", ""), (str, list)):
+            raise SubmissionError("노트북 형식 오류: 셀의 source가 글자가 아닙니다")
     return nb
 
 

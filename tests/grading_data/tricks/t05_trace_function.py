@@ -1,5 +1,6 @@
 # ruff: noqa
 # trace 함수: 노트북 셀에서 assert로 시작하는 줄을 만나면 다음 줄로 건너뜁니다 (frame.f_lineno).
+# expect: {"status": "review", "runtime": ["trace"]}
 import linecache
 import sys
 

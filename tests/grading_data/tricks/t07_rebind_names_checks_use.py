@@ -1,5 +1,6 @@
 # ruff: noqa
 # 점검이 쓰는 내장 이름 바꿔치기: isinstance는 늘 True, tuple은 그대로 돌려주기, 답은 무엇과도 같다는 가짜 객체.
+# expect: {"status": "review", "runtime": ["namespace"]}
 class _Anything:
     def __eq__(self, other):
         return True

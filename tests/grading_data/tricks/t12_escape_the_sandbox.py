@@ -1,6 +1,7 @@
 # ruff: noqa
 # 샌드박스 밖을 건드리려는 시도: 강좌 모듈 옆과 저장소, 홈 폴더와 /tmp에 파일 쓰기, 채점하는 쪽의 포트에 접속,
 # 채점이 끝나도 남는 백그라운드 프로세스 띄우기. TOKEN과 PORT는 테스트가 채웁니다.
+# expect: {"status": "review", "runtime": ["process"], "sandbox_only": true}
 import os
 import socket
 import subprocess

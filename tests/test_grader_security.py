@@ -1,0 +1,367 @@
+"""채점 도구의 보안 테스트: 알려진 공격 전부를 기본 샌드박스로 채점해 봅니다 (`make test-grader-security`).
+
+느리므로 COURSE_GRADER_SECURITY=1일 때만 돕니다 (.ci/run이 돌립니다). 채점 한 번이 테스트 하나입니다:
+
+1. 조작 수법 전부 (tests/grading_data/tricks/t*.py, 파일마다 `# expect:` 줄의 기대 결과) + 정직한 답 하나:
+   상태, 점수 상한, 커널 감사가 보고해야 하는 종류, 새어 나가면 안 되는 글자, 그리고 전체로 샌드박스 밖이
+   그대로인지 (파일, 포트, 남은 프로세스, 교사의 비밀 환경 변수·파일).
+2. 여러 가지 제출 (해답, 빈 답, 문법 오류, 예외, 무한 루프, C 안에서 멈춤, 커널 종료, 메모리, 큰 출력, 파일 쓰기,
+   깨진 파일들, CSV 주입, 숨은 점검과 채점 시드).
+3. 헛경보: 저장소의 모든 해답을 실제 연습으로 채점하면 모두 100점, review 없음.
+4. root가 아닌 사용자로 채점 (그 사용자가 파이썬을 읽을 수 있을 때만).
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import os
+import re
+import secrets
+import shutil
+import stat
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).parent / "grading_data"))
+import graderkit as kit  # noqa: E402
+
+from tools import build_exercises as bx  # noqa: E402
+from tools import grade, nbutil  # noqa: E402
+from tools.grading import audit, report, sandbox  # noqa: E402
+from tools.grading.submission import clean_text  # noqa: E402
+
+pytestmark = pytest.mark.skipif(
+    os.environ.get("COURSE_GRADER_SECURITY") != "1",
+    reason="COURSE_GRADER_SECURITY=1일 때만 (make test-grader-security)",
+)
+SANDBOX = sandbox.probe() == ""
+TIMEOUT = 20
+
+
+def _hashes(folder: Path) -> dict:
+    out = {}
+    for path in sorted(folder.rglob("*")):
+        info = path.lstat()
+        if stat.S_ISREG(info.st_mode) and info.st_size < 64 * 1024 * 1024:
+            out[path.relative_to(folder)] = hashlib.sha256(path.read_bytes()).hexdigest()
+        else:
+            out[path.relative_to(folder)] = (stat.S_IFMT(info.st_mode), info.st_size)
+    return out
+
+
+def _collect(checks, graded) -> None:
+    failures = []
+    for check in checks:
+        try:
+            check(graded)
+        except AssertionError as err:
+            failures.append(f"{check.__name__}: {err}")
+    assert not failures, "\n\n".join(failures)
+
+
+# --- 1. 조작 수법 전부 ------------------------------------------------------------------------
+def test_every_attack_gets_the_outcome_a_trustworthy_grader_must_give(tmp_path, monkeypatch):
+    if not SANDBOX:
+        pytest.skip(f"bubblewrap을 쓸 수 없습니다: {sandbox.probe()}")
+    token = secrets.token_hex(6)
+    exercises, solutions = kit.course(tmp_path / "course")
+    folder = tmp_path / "submissions"
+    folder.mkdir()
+    canary = tmp_path / f"{token}_canary.txt"  # 샌드박스 밖의 비밀 (저장소가 /tmp 아래에 있을 때와 같은 자리)
+    canary.write_text(f"교사의 비밀 {token}", encoding="utf-8")
+    home_canary = Path.home() / f"{token}_canary.txt"
+    home_canary.write_text(f"교사의 비밀 {token}", encoding="utf-8")
+    monkeypatch.setenv("COURSE_TEACHER_TOKEN", token)  # 교사가 설정해 둔 토큰 (커널에 넘어가면 안 됨)
+    listener = kit.Listener()
+    cases = {}
+    try:
+        for trick in kit.TRICKS:
+            expect = kit.expectation(trick)
+            name = f"tricks/{trick.stem}.ipynb"
+            kit.write(folder, name, kit.with_trick(trick, exercises, token, listener.port, canary))
+            cases[name] = expect
+        kit.write(folder, "honest/homework.ipynb", kit.solved())
+        before = _hashes(folder)
+        results, out = kit.grade_folder(
+            folder,
+            exercises,
+            solutions,
+            timeout=TIMEOUT,
+            max_output_bytes=1024 * 1024,
+            memory_bytes=4 * 1024**3,
+            grading_seed=2,
+        )
+    finally:
+        listener.close()
+        home_canary.unlink(missing_ok=True)
+    escaped = [p for p in kit.escape_targets(token) if p.exists()]
+    for path in escaped:
+        path.unlink()
+    graded = {
+        "cases": cases,
+        "results": {r.path: r for r in results},
+        "out": out,
+        "token": token,
+        "before": before,
+        "after": _hashes(folder),
+        "connections": listener.connections,
+        "escaped": escaped,
+        "processes": kit.processes_with(token),
+        "canary": canary.read_text(encoding="utf-8"),
+    }
+    _collect(TRICK_CHECKS, graded)
+
+
+def _feedback_for(graded, name: str) -> str:
+    feedback = graded["out"] / "feedback" / report.feedback_name(name)
+    return feedback.read_text(encoding="utf-8")
+
+
+def _check_each_trick(graded):
+    problems = []
+    for name, expect in graded["cases"].items():
+        r = graded["results"][name]
+        if r.status != expect["status"]:
+            problems.append(f"{name}: 상태 {r.status} (기대 {expect['status']}): {r.detail}")
+        if "passed_max" in expect and r.passed > expect["passed_max"]:
+            problems.append(f"{name}: 통과 {r.passed} > {expect['passed_max']}")
+        for category in expect.get("runtime", []):
+            text = "커널 감사: " + audit.RUNTIME_TEXT[category]
+            if not any(t.startswith(text) for t in r.tamper):
+                problems.append(f"{name}: 커널 감사가 '{category}'를 보고하지 않음: {r.tamper}")
+        if "detail_has" in expect and expect["detail_has"] not in r.detail:
+            problems.append(f"{name}: detail에 {expect['detail_has']!r} 없음: {r.detail}")
+        written = _feedback_for(graded, name) + r.detail
+        for text in expect.get("note_lacks", []):
+            if text.replace("TOKEN", graded["token"]) in written:
+                problems.append(f"{name}: 피드백에 {text!r}이(가) 나옴")
+    assert not problems, "\n".join(problems)
+
+
+def _check_honest_answer_is_not_flagged(graded):
+    honest = graded["results"]["honest/homework.ipynb"]
+    assert (honest.status, honest.passed, honest.tamper) == ("ok", 5, []), (honest.status, honest.detail)
+
+
+def _check_nothing_outside_the_sandbox_changed(graded):
+    assert graded["escaped"] == []  # 저장소, 홈, /root, /tmp, /dev/shm 어디에도 쓰지 못함
+    assert graded["connections"] == 0  # 채점하는 쪽의 포트에 닿지 못함 (--unshare-net)
+    assert graded["processes"] == []  # 띄운 프로세스가 남지 않음 (PID 이름공간)
+    assert graded["canary"] == f"교사의 비밀 {graded['token']}"
+    assert graded["before"] == graded["after"]  # 제출 폴더는 그대로
+
+
+def _check_no_secret_reaches_the_sheet(graded):
+    everything = kit.everything_written(graded["out"])
+    assert graded["token"] not in everything  # 교사의 환경 변수, 홈과 /tmp의 비밀 파일
+    assert kit.HIDDEN_MARK not in everything  # 숨은 점검의 코드와 메시지
+    assert "LEAK" not in everything and "ESCAPE" not in everything
+
+
+def _check_resource_limits_held(graded):
+    notes = " ".join(graded["results"]["tricks/t22_resource_limits.ipynb"].notes)
+    found = re.search(r"LIMITS tmp=(\d+) shm=(\d+) work=(\d+) forks=(\d+)", notes)
+    assert found, notes
+    tmp, shm, work, forks = map(int, found.groups())
+    assert tmp <= 256 and shm <= 128 and work <= 256, (tmp, shm, work)  # tmpfs 크기 제한
+    assert forks < 300, forks  # 프로세스 수 제한 (RLIMIT_NPROC)
+
+
+TRICK_CHECKS = [
+    _check_each_trick,
+    _check_honest_answer_is_not_flagged,
+    _check_nothing_outside_the_sandbox_changed,
+    _check_no_secret_reaches_the_sheet,
+    _check_resource_limits_held,
+]
+
+
+# --- 2. 여러 가지 제출 ------------------------------------------------------------------------
+def _cases(folder: Path, exercises: Path) -> dict:
+    cases = {}
+
+    def add(name, content, status, passed):
+        kit.write(folder, name, content)
+        cases[name] = (status, passed)
+
+    add(kit.SOLUTION.name, kit.solution_text(), "ok", 5)
+    add(f"blank_{kit.SET}_exercises.ipynb", kit.exercise(), "ok", 0)
+    add("half.ipynb", kit.filled(kit.answers()[:2]), "ok", 2)
+    add("tampered.ipynb", kit.tampered(kit.filled(kit.answers()[:2])), "ok", 2)
+    add("syntax_error.ipynb", kit.solved((5, "heights_shared = (\nprint('끝')")), "ok", 4)
+    add("exception.ipynb", kit.solved((5, "raise ValueError('학생 코드의 예외')")), "ok", 4)
+    add("loop.ipynb", kit.solved((2, "while True:\n    pass")), "timeout", 1)
+    add("c_sleep.ipynb", kit.solved((3, "import ctypes\nctypes.CDLL(None).sleep(600)")), "review", 2)
+    add("exit.ipynb", kit.solved((2, "import os\nos._exit(1)")), "kernel_died", 1)
+    hog = "import numpy as np\nhog = np.empty(6 * 1024**3, dtype=np.uint8)"  # 주소 공간 제한으로 MemoryError
+    add("memory_hog.ipynb", kit.solved((2, hog)), "ok", 2)
+    add("big_output.ipynb", kit.solved((2, "for _ in range(100_000):\n    print('x' * 1000)")), "output_too_large", 1)
+    writes = kit.solved()
+    code = "import pathlib\npathlib.Path('written.txt').write_text('학생이 쓴 파일')\n"
+    code += "for p in pathlib.Path('/').glob('**/*.ipynb'):\n    p.write_text('덮어씀')\n"
+    writes.cells.insert(3, kit.nbformat.v4.new_code_cell(code + "def helper():\n    return 1"))
+    add("writes_files.ipynb", writes, "ok", 5)
+    unknown = kit.solved()
+    unknown.metadata["course"] = {"exercise_set": "99_nothing"}
+    add("unknown_set.ipynb", unknown, "unknown_set", 0)
+    add("invalid_json.ipynb", '{"cells": [', "invalid_notebook", 0)
+    add("binary.ipynb", "\x00\x01\x02", "invalid_notebook", 0)
+    add("deep.ipynb", '{"cells": ' + "[" * 100_000 + "]" * 100_000 + ', "nbformat": 4}', "invalid_notebook", 0)
+    with open(folder / "sparse.ipynb", "wb") as f:
+        f.truncate(16 * 1024**3)
+    cases["sparse.ipynb"] = ("invalid_notebook", 0)
+    with open(folder / "sparse-video.mp4", "wb") as f:
+        f.truncate(16 * 1024**3)
+    add('=HYPERLINK("evil.example","x")/a.ipynb', kit.solved(), "ok", 5)
+    name = os.fsdecode(b"\xff\xfe-\xe3\x85.ipynb")
+    kit.write(folder, name, kit.solved())
+    cases[clean_text(name)] = ("ok", 5)
+
+    def double(body):
+        return kit.synthetic_answer(exercises, kit.HIDDEN_SET, f"def double(x):\n    return {body}")
+
+    blank = kit.synthetic_answer(exercises, kit.HIDDEN_SET, None)
+    add(f"hidden/blank_{kit.HIDDEN_SET}.ipynb", blank, "ok", 1)  # 문제 3은 시드만 봅니다
+    add(f"hidden/right_{kit.HIDDEN_SET}.ipynb", double("2 * x"), "ok", 3)
+    add(f"hidden/overfit_{kit.HIDDEN_SET}.ipynb", double("{2: 4, 0: 0}.get(x, 0)"), "ok", 1)
+    seed_body = "def double(x):\n    return 2 * x\nimport helper_functions\nhelper_functions._set_grading_seed(1)"
+    add(f"hidden/seed_{kit.HIDDEN_SET}.ipynb", kit.synthetic_answer(exercises, kit.HIDDEN_SET, seed_body), "review", 3)
+    forbid = kit.synthetic_answer(exercises, kit.FORBID_SET, "def sig(z):\n    return 1 / (1 + torch.exp(-z))")
+    add(f"forbid/right_{kit.FORBID_SET}.ipynb", forbid, "ok", 1)
+    banned = kit.synthetic_answer(exercises, kit.FORBID_SET, "def sig(z):\n    return torch.sigmoid(z)")
+    add(f"forbid/banned_{kit.FORBID_SET}.ipynb", banned, "ok", 0)
+    return cases
+
+
+def test_a_class_of_ordinary_and_broken_submissions(tmp_path):
+    exercises, solutions = kit.course(tmp_path / "course")
+    folder = tmp_path / "submissions"
+    folder.mkdir()
+    cases = _cases(folder, exercises)
+    before = _hashes(folder)
+    results, out = kit.grade_folder(
+        folder,
+        exercises,
+        solutions,
+        timeout=TIMEOUT,
+        max_output_bytes=1024 * 1024,
+        memory_bytes=4 * 1024**3,
+        grading_seed=4,
+    )
+    graded = {"cases": cases, "results": {r.path: r for r in results}, "out": out, "before": before}
+    graded["after"] = _hashes(folder)
+    _collect(CASE_CHECKS, graded)
+
+
+def _check_statuses(graded):
+    results = graded["results"]
+    got = {n: (results[n].status, results[n].passed) for n in graded["cases"] if n in results}
+    assert got == graded["cases"], {
+        n: (results[n].status, results[n].detail) for n in got if got[n] != graded["cases"][n]
+    }
+
+
+def _check_files_untouched(graded):
+    assert graded["before"] == graded["after"]
+
+
+def _check_messages(graded):
+    results = graded["results"]
+    assert any("답 셀 2의 오류: MemoryError" in n for n in results["memory_hog.ipynb"].notes)
+    assert any("ValueError: 학생 코드의 예외" in n for n in results["exception.ipynb"].notes)
+    c_sleep = results["c_sleep.ipynb"].detail
+    assert "실행 상태: timeout" in c_sleep and "멈춘 곳: 답 셀 3" in c_sleep
+    assert "너무 깊게" in results["deep.ipynb"].detail and "너무 큽니다" in results["sparse.ipynb"].detail
+    seed = results[f"hidden/seed_{kit.HIDDEN_SET}.ipynb"]
+    assert seed.checks[2]["passed"]  # 학생이 바꾼 시드가 아니라 채점 시드(짝수)로 숨은 점검이 돕니다
+
+
+def _check_csv(graded):
+    with open(graded["out"] / "grades.csv", encoding="utf-8-sig", newline="") as f:
+        rows = list(csv.DictReader(f))
+    assert {row["student"] for row in rows} >= {'\'=HYPERLINK("evil.example","x")'}
+    assert all(row["grading_seed"] == "4" for row in rows)
+
+
+CASE_CHECKS = [_check_statuses, _check_files_untouched, _check_messages, _check_csv]
+
+
+# --- 3. 헛경보: 저장소의 모든 해답 -------------------------------------------------------------
+def test_every_real_solution_scores_full_marks_without_review(tmp_path):
+    folder = tmp_path / "submissions"
+    folder.mkdir()
+    exercises, solutions = tmp_path / "exercises", tmp_path / "solutions"
+    solutions.mkdir()
+    exercises.mkdir()
+    for solution in nbutil.notebook_paths("solutions"):
+        shutil.copyfile(solution, folder / solution.name)
+        shutil.copyfile(solution, solutions / solution.name)
+    bx.build_all(solutions=sorted(solutions.glob("*.ipynb")))  # 연습은 해답에서 새로 (make exercises와 같게)
+    memory = 0 if sandbox.gpu_devices() else 6 * 1024**3
+    options = grade.Options(exercises=exercises, solutions=solutions, timeout=120, memory_bytes=memory)
+    results = grade.grade(folder, options)
+    bad = {r.path: (r.status, r.score, r.detail) for r in results if (r.status, r.score) != ("ok", 100.0)}
+    assert not bad, bad
+
+
+# --- 4. root가 아닌 사용자 ---------------------------------------------------------------------
+def _readable_by_others(path: Path) -> bool:
+    path = Path(os.path.realpath(path))
+    for part in [*reversed(path.parents), path]:
+        mode = part.stat().st_mode
+        if not mode & (stat.S_IROTH if part.is_file() else stat.S_IXOTH):
+            return False
+    return True
+
+
+def test_grading_as_an_unprivileged_user():
+    """root가 아닌 사용자(nobody)로: bubblewrap이 사용자 이름공간에서 돌고, 같은 공격이 같은 결과를 냅니다."""
+    if os.geteuid() != 0 or shutil.which("setpriv") is None:
+        pytest.skip("root에서 setpriv로 nobody가 되어 봅니다")
+    needed = [Path(sys.executable), nbutil.ROOT / "tools" / "grade.py", *sandbox.python_paths()]
+    if not all(_readable_by_others(p) for p in needed):
+        pytest.skip("nobody가 이 파이썬이나 저장소를 읽을 수 없습니다 (예: /root 아래의 pyenv)")
+    tmp_path = Path(tempfile.mkdtemp(prefix="grade-unprivileged-"))  # pytest의 폴더는 root만 들어갈 수 있음
+    exercises, solutions = kit.course(tmp_path / "course")
+    folder = tmp_path / "submissions"
+    for trick in (
+        "t13_type_setattr_library_class",
+        "t21_mount_and_namespace_escape",
+        "t18_forge_result_and_kill_parent",
+    ):
+        kit.write(
+            folder, f"{trick}.ipynb", kit.with_trick(kit.HERE / "tricks" / f"{trick}.py", exercises, "tok", 1, tmp_path)
+        )
+    kit.write(folder, "honest.ipynb", kit.solved())
+    home = tmp_path / "home"
+    home.mkdir()
+    for path in (tmp_path, home):
+        os.chmod(path, 0o777)
+    for path in tmp_path.rglob("*"):
+        os.chmod(path, 0o777 if path.is_dir() else 0o666)
+    out = tmp_path / "out" / "grades.csv"
+    cmd = ["setpriv", "--reuid", "65534", "--regid", "65534", "--clear-groups", sys.executable, "-m", "tools.grade"]
+    cmd += [str(folder), "--out", str(out), "--exercises", str(exercises), "--solutions", str(solutions)]
+    cmd += ["--sandbox", "required", "--timeout", str(TIMEOUT)]
+    env = {"HOME": str(home), "PATH": os.environ["PATH"], "LANG": "C.UTF-8"}
+    done = subprocess.run(cmd, cwd=nbutil.ROOT, env=env, capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
+    with open(out, encoding="utf-8-sig", newline="") as f:
+        rows = {row["file"]: row for row in csv.DictReader(f)}
+    assert rows["honest.ipynb"]["status"] == "ok" and rows["honest.ipynb"]["score"] == "100.0"
+    for trick in (
+        "t13_type_setattr_library_class",
+        "t21_mount_and_namespace_escape",
+        "t18_forge_result_and_kill_parent",
+    ):
+        assert rows[f"{trick}.ipynb"]["status"] == "review", rows[f"{trick}.ipynb"]
+    assert "ESCAPE" not in out.with_name("grades_feedback").joinpath(
+        report.feedback_name("t21_mount_and_namespace_escape.ipynb")
+    ).read_text(encoding="utf-8")
+    assert rows["t18_forge_result_and_kill_parent.ipynb"]["passed"] == "0"
+    shutil.rmtree(tmp_path, ignore_errors=True)

@@ -1,0 +1,878 @@
+"""커널 프로세스 안에서 도는 채점 코드 (샌드박스 안에서는 `course_grader_kernel`이라는 이름으로 불러옵니다).
+
+채점하는 쪽(tools/grading/runner.py)이 커널을 이 모듈의 `main()`으로 띄웁니다. 순서:
+
+1. 설정을 파이프(설정 fd)에서 읽고 닫습니다: 설정은 명령줄, 환경 변수, 파일 어디에도 없습니다.
+2. 자원 제한(rlimit: 주소 공간, CPU 시간, 프로세스 수, 파일 크기, 열린 파일 수, 코어 덤프 0)을 걸고,
+   root로 시작했으면 채점용 uid로 바꿉니다 (그러면 남은 능력(capability)도 모두 사라집니다).
+3. 파이썬 감사 훅(`sys.addaudithook`, 지울 수 없음)을 겁니다. 학생 코드가 라이브러리 클래스·함수를
+   바꾸거나(`type.__setattr__`, `__code__`, `__defaults__`), 코드 문자열을 실행하거나(exec/compile),
+   환경 밖의 파이썬 파일을 쓰거나 불러오거나, trace 함수·ctypes·gc·프레임에 손대면, 그 순간 한 줄을
+   보고 fd(파이프, 채점하는 쪽이 읽음)에 씁니다. 이미 쓴 줄은 학생 코드가 지울 수 없습니다.
+4. ipykernel을 시작합니다.
+
+그 뒤 채점 도구의 셀이 `snapshot()`(학생 코드 전에: 모듈·클래스 사전, 함수의 코드·기본값·클로저,
+IPython 훅과 이벤트, 디스패치 모드 스택), `verify()`(점검 셀 끝마다, 가벼운 비교), `audit()`(학생 코드가
+모두 끝난 뒤와 숨은 점검 뒤, 전체 비교), `hidden_phase(seed)`(숨은 점검 직전: 채점 시드)를 부릅니다.
+결과는 모두 보고 fd로 나갑니다. 표준 출력은 쓰지 않습니다.
+
+이 파일은 표준 라이브러리만 씁니다 (ipykernel은 4번에서 불러옴).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+# 보고 줄의 종류 (채점하는 쪽이 한국어 문장으로 바꿉니다). 여기 없는 것은 받지 않습니다.
+CATEGORIES = (
+    "exec",  # 코드 문자열 실행 (exec/eval)
+    "compile",  # 코드 문자열 컴파일
+    "code-object",  # 코드 객체·함수 객체를 읽거나 만듦
+    "patch",  # 라이브러리·강좌 모듈의 클래스·함수·모듈을 바꿈
+    "frame",  # 실행 중인 프레임에 접근
+    "trace",  # trace/profile 함수
+    "audit-hook",  # 감사 훅 추가
+    "gc",  # gc로 객체 찾기
+    "ctypes",  # ctypes로 메모리·C 함수 직접 다루기
+    "marshal",  # marshal로 코드 읽기
+    "pickle",  # pickle로 임의의 함수를 부름
+    "write-code",  # 파이썬 파일 쓰기
+    "load-code",  # 환경 밖의 파이썬 파일 불러오기
+    "module-origin",  # 환경 밖에서 온 모듈
+    "fd",  # 파일 디스크립터를 직접 엶
+    "process",  # 프로세스 띄우기
+    "signal",  # 다른 프로세스에 신호 보내기
+    "changed",  # 스냅숏과 달라진 것 (함수, 클래스, 모듈, 훅)
+    "hook",  # IPython 훅·이벤트·입력 변환기
+    "dispatch",  # 디스패치 모드·전역 모듈 훅
+    "namespace",  # 점검이 쓰는 이름을 다시 묶음
+    "history",  # 점검 셀 코드가 실행 전에 바뀜
+    "internal",  # 채점 코드 자체의 오류
+)
+CODE_SUFFIXES = (".py", ".pyc", ".pyo", ".pyw", ".pth", ".so", ".pyd")
+_STATE: dict = {}
+
+
+def _read_all(fd: int) -> bytes:
+    chunks = []
+    while True:
+        data = os.read(fd, 65536)
+        if not data:
+            break
+        chunks.append(data)
+    os.close(fd)
+    return b"".join(chunks)
+
+
+# --- 1-4: 커널 띄우기 -------------------------------------------------------------------------
+def main() -> None:
+    import json
+
+    config = json.loads(_read_all(int(sys.argv[1])))
+    _STATE["config"] = config
+    _limits(config)
+    _drop_uid(config)
+    os.umask(0o077)
+    fd = config["report_fd"]
+    _STATE["fd"] = fd
+    roots = _roots(config)
+    _STATE["roots"] = roots
+    _install_hook(fd, roots)
+    _write(f"READY {config['nonce']}")
+    home, work = config["home"], config["work"]
+    for folder in (home, work):
+        os.makedirs(folder, exist_ok=True)
+    fontlists = config.get("fontlists") or []
+    if fontlists:  # matplotlib 글꼴 목록: 없으면 커널마다 다시 만드느라 몇 초 걸립니다
+        target = os.path.join(home, ".cache", "matplotlib")
+        os.makedirs(target, exist_ok=True)
+        for source in fontlists:
+            try:
+                with open(source, "rb") as src, open(os.path.join(target, os.path.basename(source)), "wb") as dst:
+                    dst.write(src.read())
+            except OSError:
+                pass
+    os.chdir(work)
+    sys.path.insert(0, work)  # 보통의 노트북처럼 작업 폴더의 모듈을 불러올 수 있게 (감사는 그것을 환경 밖으로 봅니다)
+    sys.argv = ["ipykernel_launcher", "-f", config["connection_file"]]
+    from ipykernel import kernelapp
+
+    kernelapp.launch_new_instance()
+
+
+def _limits(config: dict) -> None:
+    import resource
+
+    names = {
+        "as": "RLIMIT_AS",
+        "cpu": "RLIMIT_CPU",
+        "nproc": "RLIMIT_NPROC",
+        "fsize": "RLIMIT_FSIZE",
+        "nofile": "RLIMIT_NOFILE",
+        "core": "RLIMIT_CORE",
+    }
+    for key, value in (config.get("limits") or {}).items():
+        if value is None or not hasattr(resource, names[key]):
+            continue
+        which = getattr(resource, names[key])
+        if key == "nproc" and config.get("nproc_relative"):
+            value += _count_tasks(os.getuid())
+        soft, hard = resource.getrlimit(which)
+        value = value if hard == resource.RLIM_INFINITY else min(value, hard)
+        try:
+            resource.setrlimit(which, (value, value))
+        except (ValueError, OSError):
+            pass
+
+
+def _count_tasks(uid: int) -> int:
+    """이 uid의 태스크(스레드 포함) 수: RLIMIT_NPROC는 사용자 전체의 수와 비교되기 때문입니다."""
+    count = 0
+    try:
+        pids = [p for p in os.listdir("/proc") if p.isdigit()]
+    except OSError:
+        return 0
+    for pid in pids:
+        try:
+            with open(f"/proc/{pid}/status", encoding="ascii", errors="replace") as f:
+                fields = dict(line.split(":", 1) for line in f if ":" in line)
+            if int(fields["Uid"].split()[0]) == uid:
+                count += int(fields.get("Threads", "1"))
+        except (OSError, KeyError, ValueError):
+            continue
+    return count
+
+
+def _drop_uid(config: dict) -> None:
+    uid = config.get("uid")
+    if uid is None or os.getuid() != 0:
+        return
+    os.setgroups([])
+    os.setgid(uid)
+    os.setuid(uid)  # root에서 다른 uid로: 남은 능력(CAP_SETUID 등)도 모두 사라집니다
+    if os.getuid() == 0 or os.geteuid() == 0:
+        raise SystemExit("채점용 uid로 바꾸지 못했습니다")
+
+
+def _roots(config: dict) -> tuple[str, ...]:
+    """라이브러리로 보는 곳: 이 파이썬의 sys.path(시작할 때, 현재 폴더 빼고), 강좌 모듈, 이 파일."""
+    roots = set()
+    for entry in sys.path:
+        if entry and os.path.isabs(entry) and os.path.exists(entry):
+            roots.add(entry.rstrip(os.sep) + os.sep)
+            roots.add(os.path.realpath(entry).rstrip(os.sep) + os.sep)
+    for path in config.get("library_files") or []:
+        roots.add(path)
+        stem = os.path.splitext(os.path.basename(path))[0]
+        roots.add(os.path.join(os.path.dirname(path), "__pycache__", stem + "."))
+    roots.add(os.path.realpath(__file__))
+    roots.add(__file__)
+    work = config["work"].rstrip(os.sep) + os.sep
+    return tuple(sorted(r for r in roots if not work.startswith(r) and r not in ("/", "/tmp/")))
+
+
+def _write(line: str) -> None:
+    try:
+        os.write(_STATE["fd"], (line.replace("\n", " ")[:400] + "\n").encode("utf-8", "replace"))
+    except OSError:
+        pass
+
+
+# --- 3: 감사 훅 -------------------------------------------------------------------------------
+def _install_hook(fd: int, roots: tuple[str, ...]) -> None:
+    import _thread
+    import types
+
+    write = os.write
+    getframe = sys._getframe
+    get_ident = _thread.get_ident
+    fsdecode = os.fsdecode
+    function_type = types.FunctionType
+    module_type = types.ModuleType
+    modules = sys.modules
+    builtin_names = set(sys.builtin_module_names)
+    busy: set[int] = set()
+    seen: set[tuple[str, str]] = set()
+    process_helpers = tuple(
+        os.path.join(os.path.dirname(os.__file__), name) for name in ("subprocess.py", "os.py", "pty.py")
+    )
+    started = [False]  # 커널이 시작되기 전(ipykernel 불러오기)에는 기록하지 않는 종류가 있습니다
+    protected: set[int] = set()  # 스냅숏에 있는 모듈·클래스·함수의 id
+    import tempfile
+
+    cell_files = os.path.join(tempfile.gettempdir(), f"ipykernel_{os.getpid()}") + os.sep  # 셀 코드 (트레이스백용)
+
+    def is_lib(filename: str) -> bool:
+        return filename.startswith(roots) or filename.startswith("<frozen ")
+
+    def report(category: str, detail: str = "") -> None:
+        key = (category, detail)
+        if key in seen or len(seen) >= 300:
+            return
+        seen.add(key)
+        line = f"F {category}\t{detail}".replace("\n", " ")[:300] + "\n"
+        try:
+            write(fd, line.encode("utf-8", "replace"))
+        except OSError:
+            pass
+
+    def package_dir(module_name) -> str | None:
+        """라이브러리 모듈의 최상위 패키지 폴더 (내장 모듈은 ""), 라이브러리가 아니면 None."""
+        if not isinstance(module_name, str):
+            return None
+        top = module_name.split(".")[0]
+        if top in builtin_names:
+            return ""
+        module = modules.get(top)
+        path = getattr(module, "__file__", None) if type(module) is module_type else None
+        if not isinstance(path, str) or not is_lib(path):
+            return None
+        return os.path.dirname(path) + os.sep if os.path.basename(path) == "__init__.py" else path
+
+    def owner(obj) -> str | None:
+        kind = type(obj)
+        if kind is function_type:
+            return obj.__module__
+        if isinstance(obj, type):
+            found = type.__dict__["__dict__"].__get__(obj).get("__module__")
+            return found if isinstance(found, str) else None
+        if kind is module_type or isinstance(obj, module_type):
+            name = module_type.__dict__["__dict__"].__get__(obj).get("__name__")
+            return name if isinstance(name, str) else None
+        return None
+
+    def hook(event, args):
+        if event not in watched:
+            return
+        tid = get_ident()
+        if tid in busy:
+            return
+        busy.add(tid)
+        try:
+            caller = getframe(1).f_code.co_filename
+            watched[event](args, caller)
+        except Exception:  # 감사 훅은 학생 코드를 멈추게 하지 않습니다
+            pass
+        finally:
+            busy.discard(tid)
+
+    def on_patch(args, caller):
+        obj, name = args[0], args[1]
+        module_name = owner(obj)
+        if module_name is None:
+            return
+        folder = package_dir(module_name)
+        if folder is None:
+            return  # 학생이 만든 클래스·함수
+        if folder and caller.startswith(folder):
+            return  # 라이브러리가 자기 것을 바꿈
+        if is_lib(caller) and (not started[0] or id(obj) not in protected):
+            return  # 라이브러리가 새로 만든 것을 다듬음 (예: namedtuple), 또는 커널이 시작하기 전
+        label = getattr(obj, "__qualname__", None) or getattr(obj, "__name__", "?")
+        report("patch", f"{module_name}.{label}.{name}" if isinstance(label, str) else f"{module_name}.?.{name}")
+
+    def from_student(category):
+        def check(args, caller):
+            if started[0] and not is_lib(caller):
+                report(category)
+
+        return check
+
+    def on_getattr(args, caller):
+        if started[0] and not is_lib(caller):
+            report("code-object" if args[1] in ("__code__", "__defaults__", "__kwdefaults__") else "frame")
+
+    def on_open(args, caller):
+        path = args[0]
+        if isinstance(path, int):
+            if started[0] and not is_lib(caller):
+                report("fd")
+            return
+        if not isinstance(path, (str, bytes)):
+            return
+        path = fsdecode(path)
+        if not path.endswith(CODE_SUFFIXES):
+            return
+        mode, flags = args[1], args[2] if len(args) > 2 else 0
+        writes = (isinstance(mode, str) and any(c in mode for c in "wax+")) or (
+            mode is None and isinstance(flags, int) and flags & (os.O_WRONLY | os.O_RDWR | os.O_CREAT)
+        )
+        if writes:
+            if started[0]:
+                report("write-code", os.path.basename(path))
+        elif not os.path.abspath(path).startswith(roots) and not os.path.abspath(path).startswith(cell_files):
+            report("load-code", os.path.basename(path))
+
+    def on_process(args, caller):
+        if started[0] and (not is_lib(caller) or caller.startswith(process_helpers)):
+            report("process")
+
+    def on_always(category):
+        def check(args, caller):
+            if started[0]:
+                report(category)
+
+        return check
+
+    watched = {
+        "exec": from_student("exec"),
+        "compile": from_student("compile"),
+        "code.__new__": from_student("code-object"),
+        "function.__new__": from_student("code-object"),
+        "object.__setattr__": on_patch,
+        "object.__delattr__": on_patch,
+        "object.__getattr__": on_getattr,
+        "sys._getframe": from_student("frame"),
+        "sys.settrace": from_student("trace"),
+        "sys.setprofile": from_student("trace"),
+        "sys.addaudithook": on_always("audit-hook"),
+        "gc.get_objects": from_student("gc"),
+        "gc.get_referrers": from_student("gc"),
+        "gc.get_referents": from_student("gc"),
+        "marshal.loads": from_student("marshal"),
+        "marshal.load": from_student("marshal"),
+        "pickle.find_class": from_student("pickle"),
+        "open": on_open,
+        "os.system": on_process,
+        "subprocess.Popen": on_process,
+        "os.exec": on_process,
+        "os.posix_spawn": on_process,
+        "os.spawn": on_process,
+        "os.fork": on_process,
+        "os.forkpty": on_process,
+        "pty.spawn": on_process,
+        "os.kill": from_student("signal"),
+        "os.killpg": from_student("signal"),
+        "signal.pthread_kill": from_student("signal"),
+    }
+    for name in ("dlopen", "dlsym", "dlsym/handle", "cdata", "cdata/buffer", "addressof", "string_at", "wstring_at"):
+        watched["ctypes." + name] = from_student("ctypes")
+    watched.update({"ctypes.call_function": from_student("ctypes"), "ctypes.PyObj_FromPtr": from_student("ctypes")})
+    _STATE["started"] = started
+    _STATE["protected"] = protected
+    _STATE["report"] = report
+    sys.addaudithook(hook)
+
+
+# --- 채점 도구의 셀이 부르는 것 ----------------------------------------------------------------
+_VOLATILE_SYS = {"excepthook", "__excepthook__", "last_type", "last_value", "last_traceback", "ps1", "ps2"}
+_VOLATILE_KEYS = {"__warningregistry__", "_GRADING_SEED"}
+
+
+def _is_behaviour(value, constants: bool = False) -> bool:
+    """바뀌면 점검의 결과가 달라질 수 있는 값: 함수, 클래스, 모듈, 서술자 (constants면 단순한 상수도).
+
+    라이브러리 모듈의 상수(등록 여부 같은 내부 상태)는 라이브러리가 스스로 바꾸므로 강좌 모듈에서만 봅니다.
+    """
+    kind = type(value)
+    if constants and kind in (int, float, bool, str, bytes, tuple, frozenset, complex, type(None)):
+        return True
+    if issubclass(kind, type) or callable(value):
+        return True
+    return kind in (staticmethod, classmethod, property) or kind.__name__ in ("module", "getset_descriptor")
+
+
+def _closure(func) -> tuple:
+    out = []
+    for cell in func.__closure__ or ():
+        try:
+            out.append(cell.cell_contents)
+        except ValueError:
+            out.append(_STATE)
+    return tuple(out)
+
+
+def _function_state(func) -> tuple:
+    return (func.__code__, func.__defaults__, func.__kwdefaults__, _closure(func))
+
+
+def _same_state(a: tuple, b: tuple) -> bool:
+    """함수 상태 비교: 모두 `is`로 (학생 객체의 __eq__를 부르지 않게)."""
+    return (
+        a[0] is b[0]
+        and a[1] is b[1]
+        and a[2] is b[2]
+        and len(a[3]) == len(b[3])
+        and all(x is y for x, y in zip(a[3], b[3], strict=True))
+    )
+
+
+def _packages() -> set[str]:
+    config = _STATE["config"]
+    return set(config.get("packages") or []) | {m.split(".")[0] for m in config.get("modules") or []}
+
+
+def _take(modules_by_name: dict, snap: dict) -> None:
+    """모듈들의 사전, 그 안의 클래스 사전, 함수 상태를 snap에 더합니다 (이미 있는 것은 그대로)."""
+    import types
+
+    function_type = types.FunctionType
+    for name, module in modules_by_name.items():
+        if name in snap["modules"] or not isinstance(module, types.ModuleType):
+            continue
+        entries = {}
+        constants = name.split(".")[0] == "helper_functions"
+        for key, value in list(vars(module).items()):
+            if key in _VOLATILE_KEYS or (module is sys and key in _VOLATILE_SYS):
+                continue
+            if _is_behaviour(value, constants and not key.startswith("_")):  # _로 시작하는 강좌 모듈 변수는 상태
+                entries[key] = value
+                if issubclass(type(value), type) and id(value) not in snap["classes"]:
+                    members = {k: v for k, v in vars(value).items() if _is_behaviour(v)}
+                    snap["classes"][id(value)] = (value, members)
+                elif type(value) is function_type and id(value) not in snap["functions"]:
+                    snap["functions"][id(value)] = (value, _function_state(value))
+                for inner in _inner_functions(value):  # 포장 안의 함수 (NumPy의 _implementation 등)
+                    if id(inner) not in snap["functions"]:
+                        snap["functions"][id(inner)] = (inner, _function_state(inner))
+        snap["modules"][name] = (module, type(module), entries)
+    for _cls, entries in list(snap["classes"].values()):
+        for value in entries.values():
+            func = value.__func__ if type(value) in (staticmethod, classmethod) else value
+            if type(func) is function_type and id(func) not in snap["functions"]:
+                snap["functions"][id(func)] = (func, _function_state(func))
+
+
+def _inner_functions(value) -> list:
+    """포장된 함수의 안쪽 함수: NumPy 디스패처의 _implementation, functools.wraps의 __wrapped__."""
+    import types
+
+    out = []
+    if type(value).__name__ == "_ArrayFunctionDispatcher":
+        inner = getattr(value, "_implementation", None)
+        if type(inner) is types.FunctionType:
+            out.append(inner)
+    elif type(value) is types.FunctionType:
+        inner = value.__dict__.get("__wrapped__")
+        if type(inner) is types.FunctionType:
+            out.append(inner)
+    return out
+
+
+def _selected_modules() -> dict:
+    """비교할 모듈: 점검이 기대는 패키지의 공개 모듈 (이름의 어느 부분도 _로 시작하지 않음).
+
+    공개 모듈에서 닿는 클래스와 함수는 정의된 곳이 내부 모듈이어도 스냅숏에 들어갑니다 (예: torch.Tensor는
+    torch._tensor에 정의). 내부 모듈은 라이브러리가 실행 중에 스스로 바꾸는 일이 많아(캐시, 등록) 보지
+    않습니다: 그런 곳을 바꾸는 학생 코드는 감사 훅과 정적 검사가 찾습니다.
+    """
+    packages = _packages()
+    return {
+        name: module
+        for name, module in list(sys.modules.items())
+        if module is not None
+        and name.split(".")[0] in packages
+        and not any(part.startswith("_") for part in name.split(".")[1:])
+    }
+
+
+def _ipython_state() -> dict:
+    ip = get_ipython()  # noqa: F821 (커널 안에서만 부릅니다)
+    kernel = getattr(ip, "kernel", None)
+    objects = {"shell": ip, "kernel": kernel, "displayhook": ip.displayhook, "display_pub": ip.display_pub}
+    objects.update({"stdout": sys.stdout, "stderr": sys.stderr})
+    if kernel is not None:
+        objects["session"] = getattr(kernel, "session", None)
+    instance = {}
+    for label, obj in objects.items():
+        if obj is None:
+            continue
+        instance[label] = (obj, {k: v for k, v in vars(obj).items() if callable(v)}, set(vars(obj)))
+    import threading
+
+    handlers = {}
+    if kernel is not None:
+        for name in ("shell_handlers", "control_handlers"):
+            table = getattr(kernel, name, None)
+            if isinstance(table, dict):
+                handlers[name] = dict(table)
+    return {
+        "instance": instance,
+        "handlers": handlers,
+        "transformers": {
+            name: list(getattr(ip, name, []))
+            for name in ("input_transformers_cleanup", "input_transformers_post", "ast_transformers")
+        },
+        "custom_exceptions": ip.custom_exceptions,
+        "events": {name: list(callbacks) for name, callbacks in ip.events.callbacks.items()},
+        "trace": (sys.gettrace(), sys.getprofile()),
+        "thread_hooks": (getattr(threading, "_trace_hook", None), getattr(threading, "_profile_hook", None)),
+        "sys": {name: getattr(sys, name, None) for name in ("stdout", "stderr", "displayhook", "breakpointhook")},
+        "meta_path": list(sys.meta_path),
+        "path_hooks": list(sys.path_hooks),
+        "importer_cache": dict(sys.path_importer_cache),
+        "user_ns": dict(ip.user_ns),
+    }
+
+
+def _torch_state() -> dict:
+    torch = sys.modules.get("torch")
+    if torch is None:
+        return {}
+    state: dict = {}
+    for name in ("_len_torch_dispatch_stack", "_len_torch_function_stack"):
+        func = getattr(torch._C, name, None)
+        if func is not None:
+            state[name] = func()
+    hooks = sys.modules.get("torch.nn.modules.module")
+    for key in dir(hooks) if hooks else []:
+        if key.startswith("_global_") and isinstance(getattr(hooks, key), dict):
+            state[key] = getattr(hooks, key)
+    return state
+
+
+def _global_hook_findings(before: dict) -> list[tuple[str, str]]:
+    """torch 전역 모듈 훅과 디스패치 모드 스택: 라이브러리·강좌 모듈 밖에서 정의한 훅이 새로 걸렸으면 보고합니다.
+
+    강좌 모듈의 watch_training()도 전역 훅을 쓰므로, 훅의 코드가 어디에 정의되었는지로 가립니다.
+    """
+    found = []
+    now = _torch_state()
+    roots = _STATE["roots"]
+    for key, value in before.items():
+        current = now.get(key)
+        if isinstance(value, dict):
+            added = [hook for handle, hook in current.items() if value.get(handle) is not hook]
+            if any(callable(hook) and not _library_callable(hook, roots) for hook in added):
+                found.append(("dispatch", key))
+        elif current != value:
+            found.append(("dispatch", key))
+    return found
+
+
+# PyTorch가 디스패치 모드(forbid_ops가 쓰는 TorchDispatchMode)나 torch 함수 모드를 잠시 끄는 도구들.
+# 학생 코드(라이브러리 밖의 코드)가 부르면 보고합니다. (모듈, 이름)
+_MODE_ESCAPES = {
+    "torch.utils._python_dispatch": (
+        "_disable_current_modes",
+        "_pop_mode",
+        "_pop_mode_temporarily",
+        "_disable_infra_mode",
+        "_unset_infra_mode",
+    ),
+    "torch.overrides": ("_pop_mode", "_pop_mode_temporarily"),
+    "torch._C": (
+        "_pop_torch_dispatch_stack",
+        "_unset_dispatch_mode",
+        "_DisableTorchDispatch",
+        "_ExcludeDispatchKeyGuard",
+        "ExcludeDispatchKeyGuard",
+        "_SetExcludeDispatchKeyGuard",
+        "_dispatch_tls_set_dispatch_key_excluded",
+        "_DisablePythonDispatcher",
+        "_pop_torch_function_stack",
+        "_DisableTorchFunction",
+        "_DisableTorchFunctionSubclass",
+        "DisableTorchFunction",
+        "DisableTorchFunctionSubclass",
+    ),
+}
+
+
+def _guard_mode_escapes() -> None:
+    """위의 도구들을 '학생 코드가 부르면 보고하는' 포장으로 바꿉니다 (torch의 모든 모듈에서 같은 객체를)."""
+    if "torch" not in sys.modules:
+        return
+    import importlib
+
+    roots = _STATE["roots"]
+    report = _STATE["report"]
+    getframe = sys._getframe
+    torch_modules = [m for n, m in list(sys.modules.items()) if m is not None and n.split(".")[0] == "torch"]
+    for module_name, names in _MODE_ESCAPES.items():
+        try:
+            module = importlib.import_module(module_name)
+        except Exception:
+            continue
+        for name in names:
+            original = getattr(module, name, None)
+            if original is None:
+                continue
+
+            def guarded(*args, _original=original, _name=name, **kwargs):
+                if not getframe(1).f_code.co_filename.startswith(roots):
+                    report("dispatch", _name)
+                return _original(*args, **kwargs)
+
+            guarded.__name__ = guarded.__qualname__ = name
+            guarded.__doc__ = getattr(original, "__doc__", None)
+            for other in torch_modules:
+                try:
+                    table = vars(other)
+                    for key in [k for k, v in table.items() if v is original]:
+                        setattr(other, key, guarded)
+                except Exception:
+                    pass
+
+
+def snapshot() -> None:
+    """학생 코드 전에: 점검이 기대는 모듈을 불러오고 지금 상태를 기억합니다."""
+    import importlib
+
+    config = _STATE["config"]
+    for name in config.get("modules") or []:
+        try:
+            importlib.import_module(name)
+        except Exception:
+            pass
+    try:
+        _guard_mode_escapes()
+    except Exception as err:
+        _STATE["report"]("internal", "guard " + type(err).__name__)
+    snap = {"modules": {}, "classes": {}, "functions": {}}
+    _take(_selected_modules(), snap)
+    _STATE["snap"] = snap
+    _STATE["ipython"] = _ipython_state()
+    _STATE["torch"] = {k: dict(v) if isinstance(v, dict) else v for k, v in _torch_state().items()}
+    _STATE["known_modules"] = set(sys.modules)
+    protected = _STATE["protected"]
+    protected |= {id(m) for m, _, _ in snap["modules"].values()}
+    protected |= set(snap["classes"]) | set(snap["functions"])
+    _STATE["started"][0] = True
+
+
+def _same(a, b) -> bool:
+    import types
+
+    return a is b or (type(a) is types.MethodType and type(b) is types.MethodType and a == b)
+
+
+def _compare(full: bool) -> list[tuple[str, str]]:
+
+    found: list[tuple[str, str]] = []
+    snap = _STATE["snap"]
+    missing = object()
+    for name, (module, kind, entries) in snap["modules"].items():
+        if sys.modules.get(name) is not module:
+            found.append(("changed", f"sys.modules['{name}']"))
+        if type(module) is not kind:
+            found.append(("changed", f"{name}.__class__"))
+        now = vars(module)
+        for key, value in entries.items():
+            current = now.get(key, missing)
+            if not _same(current, value) and not _library_wrapper(current, value, name) and not _late_library(current):
+                found.append(("changed", f"{name}.{key}"))
+    for cls, entries in snap["classes"].values():
+        now = vars(cls)
+        for key, value in entries.items():
+            current = now.get(key, missing)
+            if current is not value and not _late_library(current) and not _own_package(cls, current):
+                found.append(("changed", f"{getattr(cls, '__module__', '?')}.{cls.__qualname__}.{key}"))
+        for key in now.keys() - entries.keys():
+            current = now[key]
+            if key in ("__abstractmethods__", "_abc_impl", "__parameters__") or not _is_behaviour(current):
+                continue
+            if not _late_library(current) and not _own_package(cls, current):
+                found.append(("changed", f"{getattr(cls, '__module__', '?')}.{cls.__qualname__}.{key}"))
+    if full:
+        for func, state in snap["functions"].values():
+            if not _same_state(_function_state(func), state):
+                found.append(("changed", f"{func.__module__}.{func.__qualname__}"))
+    before = _STATE["ipython"]
+    now = _ipython_state()
+    roots = _STATE["roots"]
+    for label, (obj, callables, _keys) in now["instance"].items():
+        old = before["instance"].get(label)
+        if old is None or old[0] is not obj:
+            found.append(("hook", label))
+            continue
+        for key, value in callables.items():
+            if key not in old[1] or not _same(old[1][key], value):
+                if not _library_callable(value, roots):
+                    found.append(("hook", f"{label}.{key}"))
+    for name, table in now["handlers"].items():
+        old = before["handlers"].get(name, {})
+        if table.keys() != old.keys() or any(not _same(table[k], old[k]) for k in table):
+            found.append(("hook", f"kernel.{name}"))
+    for name, items in now["transformers"].items():
+        if items != before["transformers"].get(name):
+            found.append(("hook", name))
+    if now["custom_exceptions"] != before["custom_exceptions"]:
+        found.append(("hook", "custom_exceptions"))
+    safe = ("matplotlib", "matplotlib_inline", "ipykernel", "IPython")
+    for name, callbacks in now["events"].items():
+        for cb in callbacks:
+            if cb in before["events"].get(name, []):
+                continue
+            module = getattr(cb, "__module__", "") or ""
+            if not module.startswith(safe):
+                found.append(("hook", f"events.{name}"))
+    if now["trace"] != before["trace"] or now["thread_hooks"] != before["thread_hooks"]:
+        found.append(("trace", ""))
+    for name, value in now["sys"].items():
+        if value is not before["sys"].get(name):
+            found.append(("hook", f"sys.{name}"))
+    for finder in now["meta_path"] + now["path_hooks"] + list(now["importer_cache"].values()):
+        if finder is None or finder in before["meta_path"] or finder in before["path_hooks"]:
+            continue
+        if any(finder is f for f in before["importer_cache"].values()):
+            continue
+        if not _defined_in_library(finder, roots):
+            found.append(("hook", "import system"))
+            break
+    found += _global_hook_findings(_STATE["torch"])
+    found += _namespace_findings(now["user_ns"], before["user_ns"])
+    found += _module_origins(roots)
+    if full:
+        found += _history_findings()
+    return found
+
+
+def _library_wrapper(now, before, package: str) -> bool:
+    """라이브러리가 스스로 씌운 포장(예: torch가 나중에 manual_seed에 씌우는 dynamo 포장)이면 True."""
+    if getattr(now, "__wrapped__", None) is not before:
+        return False
+    code = getattr(now, "__code__", None)
+    module = sys.modules.get(package.split(".")[0])
+    folder = os.path.dirname(getattr(module, "__file__", "") or "")
+    return bool(folder) and code is not None and code.co_filename.startswith(folder + os.sep)
+
+
+def _unwrap(value):
+    import functools
+
+    for _ in range(5):
+        if isinstance(value, functools.partial):
+            value = value.func
+        elif type(value) is property:
+            value = value.fget
+        elif type(value) in (staticmethod, classmethod) or hasattr(value, "__func__"):
+            value = value.__func__
+        else:
+            break
+    return value
+
+
+def _own_package(cls, value) -> bool:
+    """클래스와 같은 패키지의 파이썬 코드가 정의한 값이면 True (예: torch가 실행 중에 등록하는 속성).
+
+    학생이 라이브러리 함수를 그대로 가져다 끼우는 경우는 이 비교로는 보이지 않지만, 그렇게 하려면 대입이나
+    setattr(정적 검사), 또는 exec·모듈 쓰기·pickle(감사 훅)이 필요합니다.
+    """
+    code = getattr(_unwrap(value), "__code__", None)
+    module = sys.modules.get(str(getattr(cls, "__module__", "")).split(".")[0])
+    path = getattr(module, "__file__", None)
+    if code is None or not isinstance(path, str) or not path.startswith(_STATE["roots"]):
+        return False
+    folder = os.path.dirname(path) + os.sep if os.path.basename(path) == "__init__.py" else path
+    return code.co_filename.startswith(folder)
+
+
+def _late_library(value) -> bool:
+    """스냅숏 뒤에 처음 불러온 라이브러리 모듈이 정의한 값이면 True.
+
+    예: torch.distributed.tensor.placement_types를 (forbid_ops가 쓰는 디스패치 모드 때문에) 나중에 불러오면
+    그 모듈이 이미 있던 Placement 클래스의 __eq__를 자기 함수로 바꿉니다. 라이브러리가 스스로 한 일이므로
+    조작으로 보지 않습니다. 학생이 바꾼 값(노트북이나 /tmp의 코드, 스냅숏 전부터 있던 라이브러리 함수)은
+    여기에 해당하지 않습니다.
+    """
+    value = _unwrap(value)
+    code = getattr(value, "__code__", None)
+    module_name = getattr(value, "__module__", None)
+    if code is None or not isinstance(module_name, str) or module_name in _STATE["known_modules"]:
+        return False
+    module = sys.modules.get(module_name)
+    path = getattr(module, "__file__", None)
+    return isinstance(path, str) and path == code.co_filename and path.startswith(_STATE["roots"])
+
+
+def _library_callable(value, roots) -> bool:
+    """라이브러리(환경 안의 파일이나 C)에 정의된 호출 가능한 값이면 True (IPython이 셀마다 씌우는 것 등)."""
+    import functools
+
+    for _ in range(5):
+        if isinstance(value, functools.partial):
+            value = value.func
+        elif hasattr(value, "__func__"):
+            value = value.__func__
+        else:
+            break
+    code = getattr(value, "__code__", None)
+    if code is not None:
+        return code.co_filename.startswith(roots)
+    if type(value).__name__ in ("builtin_function_or_method", "method-wrapper", "wrapper_descriptor"):
+        return True
+    return _defined_in_library(value, roots)
+
+
+def _defined_in_library(obj, roots) -> bool:
+    module = sys.modules.get(getattr(type(obj), "__module__", "") or "")
+    if getattr(type(obj), "__module__", "") == "builtins":
+        module = sys.modules.get(getattr(obj, "__module__", "") or "")
+    path = getattr(module, "__file__", None)
+    return module is not None and (path is None or str(path).startswith(roots))
+
+
+def _namespace_findings(ns: dict, before: dict) -> list[tuple[str, str]]:
+    config = _STATE["config"]
+    found = []
+    missing = object()
+    snap = _STATE["snap"]["modules"]
+    for name, (module, attr) in (config.get("imports") or {}).items():
+        expected = sys.modules.get(module)
+        if attr is not None:
+            entries = snap.get(module, (None, None, {}))[2]
+            expected = entries[attr] if attr in entries else getattr(expected, attr, missing)
+        if not _same(ns.get(name, missing), expected):
+            found.append(("namespace", name))
+    for name in config.get("builtins") or []:
+        if name in ns and not _same(ns[name], before.get(name, missing)):
+            found.append(("namespace", name))
+    return found
+
+
+def _module_origins(roots) -> list[tuple[str, str]]:
+    found = []
+    for name, module in list(sys.modules.items()):
+        path = getattr(module, "__file__", None)
+        if isinstance(path, str) and os.path.isabs(path) and not path.startswith(roots):
+            found.append(("module-origin", name))
+    return found
+
+
+def _history_findings() -> list[tuple[str, str]]:
+    ip = get_ipython()  # noqa: F821
+    history = getattr(ip, "history_manager", None)
+    raw, parsed = getattr(history, "input_hist_raw", []), getattr(history, "input_hist_parsed", [])
+    found = []
+    for before, after in zip(raw, parsed, strict=False):
+        if isinstance(before, str) and before.startswith("# [점검]") and before.rstrip() != str(after).rstrip():
+            found.append(("history", ""))
+    return found
+
+
+def _emit(found: list[tuple[str, str]]) -> None:
+    report = _STATE["report"]
+    for category, detail in found:
+        report(category, detail)
+
+
+def verify() -> None:
+    """점검 셀 끝에서: 모듈·클래스 사전과 훅만 빠르게 비교합니다."""
+    try:
+        _emit(_compare(full=False))
+    except Exception as err:
+        _STATE["report"]("internal", type(err).__name__)
+
+
+def audit(phase: str) -> None:
+    """전체 비교. 끝에 `END <nonce> <phase>`를 씁니다 (이 줄이 없으면 채점하는 쪽이 review로 봅니다)."""
+    try:
+        found = _compare(full=True)
+        _emit(found)
+    except Exception as err:
+        _STATE["report"]("internal", type(err).__name__)
+    _write(f"END {_STATE['config']['nonce']} {phase}")
+
+
+def hidden_phase(seed: int | None) -> None:
+    """숨은 점검 직전: 학생 코드의 흔적을 한 번 더 보고, 채점 시드를 정합니다."""
+    audit("student")
+    if seed is not None and ("helper_functions" in sys.modules or _STATE["config"].get("needs_seed")):
+        try:
+            import helper_functions
+
+            helper_functions._set_grading_seed(seed)
+        except Exception as err:
+            _STATE["report"]("internal", "seed " + type(err).__name__)
