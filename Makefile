@@ -1,11 +1,12 @@
-# 두 명령: `make lab` (강좌 열기), `make test` (모든 테스트). 둘 다 .venv를 스스로 준비합니다.
+# 두 명령: `make lab` (강좌 열기), `make test` (빠른 테스트, 기여자용). 둘 다 .venv를 스스로 준비합니다.
+# 느리고 철저한 단계: make test-portability, make test-grader-security, make test-site. 모두: make test-all (.ci/run).
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 DEV_STAMP := $(VENV)/.installed-dev
 
-.PHONY: lab test test-portability test-grader-security setup setup-dev notebooks exercises colab lint bench clean site site-setup test-site clean-site
+.PHONY: lab test test-all test-portability test-grader-security setup setup-dev notebooks exercises colab lint bench clean site site-setup test-site clean-site
 
 # 학습자 환경: requirements.txt(강좌에 필요한 것만)와 이 저장소(편집 가능 설치).
 $(STAMP): requirements.txt pyproject.toml
@@ -30,13 +31,18 @@ ALLOW_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root,)
 lab: $(STAMP)
 	$(BIN)/jupyter lab --ServerApp.root_dir=. $(ALLOW_ROOT) $(LAB_ARGS)
 
-## 모든 테스트: 단위 테스트, 정책 테스트, nbmake (pytest-xdist 병렬).
+## 빠른 테스트 (기여자가 돌리는 것, 2코어에서 3분 안이 목표): 단위·정책 테스트, 강의 실행(nbmake),
+## 해답 실행과 오답 모음, 빈 연습, 채점 몇 가지, JupyterLab 브라우저 테스트 (pytest-xdist 병렬, 긴 것 먼저).
 test: $(DEV_STAMP)
 	$(BIN)/python -m pytest
 
-## 다른 기계 흉내: 강의·해답을 다른 CPU 명령 수준과 스레드 수에서 다시 실행해 오류가 없는지 봅니다 (느림, .ci/run).
+## 모든 단계를 차례로: .ci/run이 부르는 것과 같습니다.
+test-all: test test-portability test-grader-security test-site
+
+## 다른 기계 흉내: 강의·해답을 다른 CPU 명령 수준과 스레드 수에서 다시 실행해 오류가 없는지 보고,
+## Colab을 흉내 낸 새 가상환경에서 설정 셀이 강좌 모듈을 설치하는지 봅니다 (느림, .ci/run).
 test-portability: $(DEV_STAMP)
-	COURSE_PORTABILITY=1 $(BIN)/python -m pytest tests/test_portability.py -n 2
+	COURSE_PORTABILITY=1 $(BIN)/python -m pytest tests/test_portability.py tests/test_colab.py -n 2
 
 ## 채점 보안: 알려진 공격 전부를 샌드박스 기본값으로 채점해 봅니다 (느림, .ci/run).
 test-grader-security: $(DEV_STAMP)

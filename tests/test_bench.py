@@ -41,26 +41,89 @@ def test_chosen_model_is_picked_by_validation_not_test_accuracy():
     assert [m for _, _, m, _ in bench.chosen_models(notebooks, "circles")] == ["A", "B"]
 
 
+def _baselines(svm_acc=100.0, n_test=200):
+    return {
+        name: {
+            "svm_acc": svm_acc,
+            "svm_cv_acc": 99.0,
+            "svm_params": "C=1, gamma=1",
+            "logreg_acc": 50.0,
+            "sizes": (600, 200, n_test),
+        }
+        for name in bench.DATASETS
+    }
+
+
 def test_report_puts_numbers_in_their_tables():
     notebooks = [
         _notebook(
             {"MLP": {"dataset": "circles", "val_acc": 99.5, "test_acc": 99.0, "epochs": 300, "train_seconds": 1.5}}
         )
     ]
-    baselines = {
-        name: {
-            "svm_acc": 100.0,
-            "svm_cv_acc": 99.0,
-            "svm_params": "C=1, gamma=1",
-            "logreg_acc": 50.0,
-            "sizes": (600, 200, 200),
-        }
-        for name in bench.DATASETS
-    }
     references = {"circles": {"recipe": "ref", "test_acc": 86.5, "epochs": 1000, "seconds": 3.0}}
-    text = bench.report(notebooks, baselines, references, make_test_s=120.0)
+    grading = [{"exercise": "01_x", "submissions": 30, "sandbox": "켬", "jobs": 2, "total_s": 75.0}]
+    text = bench.report(notebooks, _baselines(), references, make_test_s=120.0, grading=grading)
     assert "| notebooks/03_x.ipynb | 4.0 | 40.0 | 44.0 | **아니오** |" in text  # 30초 기준 초과
-    row = "| circles | 600/200/200 | MLP (notebooks/03_x.ipynb) | 99.50 | 99.00 | 100.00 | 99.00 | C=1, gamma=1"
-    assert row + " | 50.00 | +1.00 | 예 |" in text
-    assert "| 1000 | 3.00 | MLP | 99.00 | 300 | 1.50 | 2.0x |" in text
+    row = (
+        "| circles | 600/200/200 | MLP (notebooks/03_x.ipynb) | 99.50 | 99.00 (198/200) | 100.00 (200/200) | 99.00 "
+        "| C=1, gamma=1 | 50.00 (100/200) | +2 | 0.50 | SVM이 2개 더 맞힘: 구별 안 됨 (차이 5개 이하) |"
+    )
+    assert row in text
+    assert "| 1000 | 3.00 | MLP (notebooks/03_x.ipynb) | 99.00 | 300 | 1.50 | 2.0x |" in text
     assert "120.0초 (기준 안" in text
+    assert "| 01_x | 30 | 켬 | 2 | 75.0 | 2.50 | **아니오** |" in text  # 제출물당 2초 기준 초과
+    assert "1점 이내" not in text
+
+
+@pytest.mark.parametrize(
+    ("svm_acc", "model_acc", "n_test", "gap", "verdict"),
+    [
+        (96.67, 98.33, 60, -1, "노트북이 1개 더 맞힘: 구별 안 됨"),  # 나선: 예전 표의 -1.67점 "예"
+        (98.15, 96.30, 54, 1, "SVM이 1개 더 맞힘: 구별 안 됨"),  # 와인: 예전 표의 +1.85점 "아니오"
+        (100.0, 100.0, 200, 0, "같음: 구별 안 됨"),
+        (100.0, 97.0, 200, 6, "SVM이 6개 더 맞힘: 표본별 예측으로 McNemar 검정 필요"),
+        (92.0, 100.0, 200, -16, "노트북이 16개 더 맞힘: 표본별 예측으로"),
+    ],
+)
+def test_gap_is_two_sided_and_counted_in_test_samples(svm_acc, model_acc, n_test, gap, verdict):
+    got_gap, got_verdict = bench.gap_in_samples(svm_acc, model_acc, n_test)
+    assert got_gap == gap and verdict in got_verdict
+
+
+def test_noise_bound_is_the_exact_mcnemar_limit():
+    """차이가 NOISE_SAMPLES개 이하이면 가장 유리한 경우에도 양쪽 정확 McNemar p >= 0.05, 하나 더 많으면 < 0.05."""
+    from scipy.stats import binomtest
+
+    k = bench.NOISE_SAMPLES
+    assert binomtest(k, k, 0.5).pvalue >= 0.05 > binomtest(k + 1, k + 1, 0.5).pvalue
+
+
+def test_circles_reference_row_uses_the_validation_chosen_model_even_without_a_time():
+    notebooks = [
+        _notebook({"V2 (최종)": {"dataset": "circles (훈련 600)", "val_acc": 100.0, "test_acc": 99.5, "epochs": 200}}),
+        _notebook({"MLP": {"dataset": "circles", "val_acc": 99.0, "test_acc": 100.0, "train_seconds": 0.5}}),
+    ]
+    references = {"circles": {"recipe": "ref", "test_acc": 78.0, "epochs": 1000, "seconds": 1.0}}
+    text = bench.report(notebooks, _baselines(), references, make_test_s=None)
+    assert "| circles | ref | 78.00 | 1000 | 1.00 | V2 (최종) (notebooks/03_x.ipynb) | 99.50 | 200 | - | - |" in text
+    assert "이번 실행에서는 재지 않았습니다." in text  # 채점 속도 자리
+
+
+def test_saved_results_are_read_without_running(tmp_path):
+    import nbformat
+
+    import helper_functions as hf
+
+    nb = nbformat.v4.new_notebook()
+    cell = nbformat.v4.new_code_cell("show_results(...)")
+    data = {"text/plain": "표", hf.RESULTS_MIME: {"M": {"dataset": "wine", "val_acc": 94.4, "test_acc": 96.3}}}
+    cell.outputs = [nbformat.v4.new_output("display_data", data)]
+    nb.cells = [cell]
+    path = tmp_path / "notebooks" / "05_x.ipynb"
+    path.parent.mkdir()
+    nbformat.write(nb, path)
+    result = bench.saved_results(path)
+    assert result["rows"] == {"M": {"dataset": "wine", "val_acc": 94.4, "test_acc": 96.3}}
+    assert result["total_s"] is None
+    text = bench.report([result], _baselines(), {}, make_test_s=None)
+    assert "이번 실행에서는 재지 않았습니다 (--from-outputs" in text
