@@ -33,6 +33,7 @@ __all__ = [
     "ForbiddenOpError",
     "enable_korean_font",
     "fit",
+    "fit_together",
     "forbid_ops",
     "grading_seed",
     "logits_to_labels",
@@ -653,6 +654,157 @@ def fit(
             f"{eval_name} 정확도 {history[f'{eval_split}_acc'][-1]:.2f}%"
         )
     return history
+
+
+class _StackedLinear(nn.Module):
+    """`fit_together` 전용: 같은 모양의 `nn.Linear` 여러 개를 쌓은 층. 입력 `[모델, N, in]` -> 출력 `[모델, N, out]`."""
+
+    def __init__(self, layers: Sequence[nn.Linear]) -> None:
+        super().__init__()
+        # 모델마다의 `x @ W.T + b`를 배치 행렬 곱 한 번(torch.baddbmm)으로 계산하려고
+        # W.T를 [모델, in, out], b를 [모델, 1, out]으로 쌓습니다.
+        self.weight = nn.Parameter(torch.stack([layer.weight.detach().T for layer in layers]))
+        self.bias = None
+        if layers[0].bias is not None:
+            self.bias = nn.Parameter(torch.stack([layer.bias.detach() for layer in layers]).unsqueeze(1))
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        if self.bias is None:
+            return torch.bmm(x, self.weight)
+        return torch.baddbmm(self.bias, x, self.weight)
+
+
+def fit_together(
+    models: Sequence[nn.Module],
+    train_data: tuple[torch.Tensor, torch.Tensor],
+    eval_data: tuple[torch.Tensor, torch.Tensor],
+    loss_fn: Callable[[torch.Tensor, torch.Tensor], torch.Tensor],
+    optimizer_class: type[torch.optim.Optimizer],
+    epochs: int,
+    *,
+    eval_split: str = "val",
+    **optimizer_kwargs: Any,
+) -> list[dict[str, list[float]]]:
+    """구조가 같은 모델 여러 개(예: 시드만 다른 모델 5개)를 한꺼번에 훈련합니다.
+
+    하는 일은 모델마다 옵티마이저 `optimizer_class(model.parameters(), **optimizer_kwargs)`를 따로 만들어
+    `fit(model, train_data, eval_data, loss_fn, optimizer, epochs, eval_split=eval_split)`을 부른 것과 같습니다.
+    다른 점은 속도뿐입니다: 층마다 모델들의 가중치를 `[모델, 입력, 출력]` 모양으로 쌓아 배치 행렬 곱(`torch.baddbmm`)
+    한 번으로 모든 모델을 계산하고, 모델마다의 손실(샘플 평균)을 더해 한 번에 역전파합니다. 합의 기울기는 모델마다
+    자기 손실의 기울기이고, 옵티마이저는 파라미터의 원소마다 따로 갱신하므로(SGD, Adam, AdamW 등) 모델들은 서로
+    섞이지 않습니다. 계산 순서가 달라 끝자리 반올림은 `fit`과 다를 수 있습니다.
+
+    쓸 수 있는 경우: 파라미터가 `nn.Linear`에만 있고 `forward`가 층과 원소별 함수(ReLU, tanh ...)만 쓰는 모델,
+    전체 배치 `(X, y)` 한 쌍, 원소마다 갱신하는 옵티마이저(L-BFGS처럼 파라미터 전체를 함께 보는 것은 안 됨),
+    학습률 스케줄러 없음. 그 밖의 경우에는 모델마다 `fit`을 부르세요.
+
+    매개변수:
+        models: 같은 구조의 모델들. 끝나면 모델마다 파라미터가 훈련된 값으로 바뀌고 훈련 모드입니다 (`fit`처럼).
+        optimizer_class: 옵티마이저 클래스 (예: `torch.optim.Adam`). 남은 키워드 인자(`lr=0.01` 등)를 받습니다.
+        그 밖의 매개변수는 `fit`과 같습니다.
+
+    반환값: `models`와 같은 순서로 모델마다 하나씩, `fit`과 같은 키("epoch", "train_loss", "train_acc",
+    "val_loss"와 "val_acc"(eval_split="test"면 "test_loss"와 "test_acc"), "lr")의 기록(history) 딕셔너리 리스트.
+    """
+    import copy
+
+    if epochs < 1:
+        raise ValueError("epochs는 1 이상이어야 합니다.")
+    if eval_split not in ("val", "test"):
+        raise ValueError(f'eval_split은 "val"(검증) 또는 "test"(테스트)여야 합니다. 받은 값: {eval_split!r}')
+    models = list(models)
+    if not models:
+        raise ValueError("models에 모델이 하나 이상 있어야 합니다.")
+    shapes = [[(name, tuple(p.shape)) for name, p in model.named_parameters()] for model in models]
+    if any(s != shapes[0] for s in shapes):
+        raise ValueError("fit_together의 모델들은 구조(파라미터의 이름과 모양)가 모두 같아야 합니다.")
+    names = [name for name, module in models[0].named_modules() if isinstance(module, nn.Linear)]
+    linear_params = {f"{name}.{p}" for name in names for p in ("weight", "bias")}
+    if any(name not in linear_params for name, _ in shapes[0]):
+        raise ValueError(
+            "fit_together는 파라미터가 nn.Linear에만 있는 모델(예: nn.Linear + nn.ReLU)만 받습니다. "
+            "모델마다 fit을 부르세요."
+        )
+    n_models = len(models)
+    stacked = copy.deepcopy(models[0])
+    for name in names:
+        parent, _, child = name.rpartition(".")
+        layers = [model.get_submodule(name) for model in models]
+        setattr(stacked.get_submodule(parent) if parent else stacked, child, _StackedLinear(layers))
+    device, _ = _model_device_dtype(models[0])
+    data = []
+    for pair in (train_data, eval_data):
+        if not (isinstance(pair, tuple) and len(pair) == 2 and all(isinstance(t, torch.Tensor) for t in pair)):
+            raise ValueError("fit_together는 전체 배치 (X, y) 텐서 한 쌍을 받습니다 (DataLoader는 모델마다 fit으로).")
+        X, y = pair[0].to(device), pair[1].to(device)
+        data.append((X.expand(n_models, *X.shape), y, y.repeat(n_models), len(y)))
+    # 손실이 "샘플마다의 손실의 평균"이면 모델 전부의 샘플별 손실을 한 번에 구해 모델마다 평균을 냅니다.
+    per_sample_fn = None
+    if (
+        getattr(loss_fn, "reduction", None) == "mean"
+        and getattr(loss_fn, "weight", None) is None
+        and getattr(loss_fn, "ignore_index", -100) == -100
+    ):
+        per_sample_fn = copy.copy(loss_fn)
+        per_sample_fn.reduction = "none"
+
+    def losses_and_correct(X: torch.Tensor, y: torch.Tensor, y_all: torch.Tensor, n: int):
+        logits = stacked(X)
+        if tuple(logits.shape[:2]) != (n_models, n):
+            raise ValueError(
+                f"모델을 쌓아 계산한 출력의 모양이 {tuple(logits.shape)}입니다 "
+                f"([모델 {n_models}, 샘플 {n}, ...]이어야 함): forward가 dim=1 같은 고정된 차원 번호를 쓰는 모델은 "
+                "fit_together로 훈련할 수 없습니다. 모델마다 fit을 부르세요."
+            )
+        if per_sample_fn is not None:
+            flat = logits.reshape(n_models * n, *logits.shape[2:])
+            per_sample, pred, target = _loss_and_labels(lambda _x: flat, X, y_all, per_sample_fn)
+            return per_sample.view(n_models, n).mean(dim=1), (pred == target).view(n_models, n).sum(dim=1)
+        results = [_loss_and_labels(lambda _x, i=i: logits[i], X[i], y, loss_fn) for i in range(n_models)]
+        losses = torch.stack([loss for loss, _, _ in results])
+        return losses, torch.stack([(pred == target).sum() for _, pred, target in results])
+
+    optimizer = optimizer_class(stacked.parameters(), **optimizer_kwargs)
+    record: dict[str, list[torch.Tensor]] = {"train_loss": [], "train_correct": [], "eval_loss": [], "eval_correct": []}
+    lrs = []
+    for _ in range(epochs):
+        lrs.append(optimizer.param_groups[0]["lr"])
+        stacked.train()
+        losses, correct = losses_and_correct(*data[0])
+        optimizer.zero_grad()
+        losses.sum().backward()  # 합의 기울기 = 모델마다 자기 손실의 기울기
+        optimizer.step()
+        record["train_loss"].append(losses.detach())
+        record["train_correct"].append(correct)
+        stacked.eval()
+        with torch.inference_mode():
+            losses, correct = losses_and_correct(*data[1])
+        record["eval_loss"].append(losses)
+        record["eval_correct"].append(correct)
+    with torch.no_grad():  # 훈련된 값을 모델마다 돌려 놓습니다.
+        for name in names:
+            source = stacked.get_submodule(name)
+            for i, model in enumerate(models):
+                layer = model.get_submodule(name)
+                layer.weight.copy_(source.weight[i].T)
+                if layer.bias is not None:
+                    layer.bias.copy_(source.bias[i, 0])
+    for model in models:
+        model.train()
+    table = {key: torch.stack(values).T.tolist() for key, values in record.items()}  # [모델][에포크]
+    n_train, n_eval = data[0][3], data[1][3]
+    return [
+        {
+            "epoch": list(range(1, epochs + 1)),
+            # fit과 같은 식: (손실 * 샘플 수) / 샘플 수, 맞힌 개수 / 샘플 수 * 100
+            "train_loss": [loss * n_train / n_train for loss in table["train_loss"][i]],
+            "train_acc": [c / n_train * 100 for c in table["train_correct"][i]],
+            f"{eval_split}_loss": [loss * n_eval / n_eval for loss in table["eval_loss"][i]],
+            f"{eval_split}_acc": [c / n_eval * 100 for c in table["eval_correct"][i]],
+            "lr": list(lrs),
+        }
+        for i in range(n_models)
+    ]
 
 
 # ---------------------------------------------------------------------------

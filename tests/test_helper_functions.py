@@ -464,3 +464,81 @@ def test_watch_training_counts_backward_passes_that_start_with_leftover_gradient
         assert record.leftover_grad_count(fitted) == 0 and record.backward_count(fitted) == 3
     finally:
         record.stop()
+
+
+# --- fit_together (강의 03: 시드 여러 개를 한꺼번에) ------------------------------------------
+class _TwoLayer(nn.Module):
+    def __init__(self, out_features=1):
+        super().__init__()
+        self.layer_1 = nn.Linear(2, 6)
+        self.layer_2 = nn.Linear(6, out_features)
+
+    def forward(self, x):
+        return self.layer_2(torch.relu(self.layer_1(x)))
+
+
+@pytest.mark.parametrize(
+    "out_features, loss_fn, optimizer_class, lr",
+    [
+        (1, nn.BCEWithLogitsLoss(), torch.optim.SGD, 0.5),
+        (1, nn.BCEWithLogitsLoss(), torch.optim.Adam, 0.05),
+        (3, nn.CrossEntropyLoss(), torch.optim.SGD, 0.5),
+        (3, nn.CrossEntropyLoss(weight=torch.tensor([1.0, 2.0, 0.5])), torch.optim.Adam, 0.05),  # 모델마다 부르는 길
+    ],
+)
+def test_fit_together_does_what_fit_does_for_each_model(out_features, loss_fn, optimizer_class, lr):
+    gen = torch.Generator().manual_seed(0)
+    X, X_val = torch.randn(60, 2, generator=gen), torch.randn(30, 2, generator=gen)
+    label = (
+        (lambda X: (X[:, 0] * X[:, 1] > 0).float())
+        if out_features == 1
+        else (lambda X: (X.sum(1) > 0).long() + (X[:, 0] > 1).long())
+    )
+    data, val = (X, label(X)), (X_val, label(X_val))
+
+    def build(seed):
+        torch.manual_seed(seed)
+        return _TwoLayer(out_features)
+
+    alone, alone_histories = [], []
+    for seed in (1, 2, 3):
+        model = build(seed)
+        alone_histories.append(hf.fit(model, data, val, loss_fn, optimizer_class(model.parameters(), lr=lr), 15))
+        alone.append(model)
+    together = [build(seed) for seed in (1, 2, 3)]
+    together[1].eval()
+    histories = hf.fit_together(together, data, val, loss_fn, optimizer_class, 15, lr=lr)
+    assert len(histories) == 3
+    for model_a, model_b, h_a, h_b in zip(alone, together, alone_histories, histories, strict=True):
+        assert h_a.keys() == h_b.keys() and h_b["epoch"] == list(range(1, 16)) and h_b["lr"] == [lr] * 15
+        for key in ("train_loss", "val_loss"):
+            assert np.allclose(h_a[key], h_b[key], atol=1e-5), key
+        for key in ("train_acc", "val_acc"):  # 같은 예측이면 같은 정확도 (끝자리 반올림으로 갈릴 점은 없음)
+            assert np.allclose(h_a[key], h_b[key], atol=1e-9), key
+        for p_a, p_b in zip(model_a.parameters(), model_b.parameters(), strict=True):
+            assert torch.allclose(p_a, p_b, atol=1e-5)
+        assert model_b.training  # fit처럼 훈련 모드로 끝납니다.
+
+
+def test_fit_together_names_the_eval_split_and_rejects_what_it_cannot_stack():
+    torch.manual_seed(0)
+    data = (torch.randn(20, 2), torch.randint(0, 2, (20,)).float())
+    histories = hf.fit_together(
+        [_TwoLayer(), _TwoLayer()], data, data, nn.BCEWithLogitsLoss(), torch.optim.SGD, 2, eval_split="test", lr=0.1
+    )
+    assert "test_acc" in histories[0] and "val_acc" not in histories[0]
+    with pytest.raises(ValueError, match="nn.Linear에만"):
+        hf.fit_together(
+            [nn.Sequential(nn.Linear(2, 4), nn.BatchNorm1d(4), nn.Linear(4, 1))] * 2,
+            data,
+            data,
+            nn.BCEWithLogitsLoss(),
+            torch.optim.SGD,
+            1,
+            lr=0.1,
+        )
+    with pytest.raises(ValueError, match="구조"):
+        hf.fit_together([_TwoLayer(1), _TwoLayer(3)], data, data, nn.BCEWithLogitsLoss(), torch.optim.SGD, 1, lr=0.1)
+    loader = torch.utils.data.DataLoader(torch.utils.data.TensorDataset(*data), batch_size=5)
+    with pytest.raises(ValueError, match="전체 배치"):
+        hf.fit_together([_TwoLayer()], loader, data, nn.BCEWithLogitsLoss(), torch.optim.SGD, 1, lr=0.1)
