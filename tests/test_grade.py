@@ -43,7 +43,7 @@ def _class(folder: Path, exercises: Path) -> dict[str, tuple[str, int | None]]:
         cases[name] = (status, passed)
 
     (folder / "메모.txt").write_text("노트북이 아닌 파일은 건너뜁니다", encoding="utf-8")
-    add(kit.SOLUTION.name, kit.solution_text(), "ok", 5)  # 해답 파일 그대로: 메타데이터 없이 이름으로
+    add(kit.SOLUTION.name, kit.solution_text(), "review", 5)  # 해답 파일 그대로: 이름으로 연습을 알고, review
     add(f"blank_{kit.SET}_exercises.ipynb", kit.exercise(), "ok", 0)
     add("kim/homework.ipynb", kit.filled(kit.answers()[:2]), "ok", 2)  # 하위 폴더, 메타데이터로
     add("stripped_00.ipynb", kit.stripped(kit.tampered(kit.solved())), "ok", 5)  # id·태그 없이, 번호로
@@ -126,8 +126,11 @@ def _check_feedback(graded):
         assert results[name].checks[0]["passed"] and results[name].checks[2]["message"].startswith("실행되지 않음")
     assert "멈춘 곳: 답 셀 2" in results["loop.ipynb"].detail
     assert results["loop.ipynb"].seconds < TIMEOUT + 60
+    hint = " ".join(results["loop.ipynb"].hints)  # 어느 셀에서 멈췄는지와 무한 반복문을 찾아보라는 말
+    assert "답 셀 2" in hint and "while True" in hint, hint
     stripped = results["stripped_00.ipynb"]
     assert stripped.exercise_set == kit.SET and any("셀 순서" in n for n in stripped.notes)
+    assert any("원래 점검으로 채점" in n for n in stripped.notes), stripped.notes  # 점검 셀을 고친 제출
 
 
 def _check_hidden(graded):
@@ -149,8 +152,11 @@ def _check_tricks(graded):
         assert results["tricks/t18.ipynb"].passed == 0
         assert kit.processes_with(TOKEN) == []
     for name, r in results.items():
-        if r.status == "review":
+        if r.status == "review" and name != kit.SOLUTION.name:
             assert name.startswith("tricks/"), (name, r.detail)
+    solution = results[kit.SOLUTION.name]  # 공개된 해답: 조작이 아니라 해답이라는 근거로 review
+    assert solution.tamper == [] and solution.flags == ["solution"], (solution.tamper, solution.flags)
+    assert any("파일 이름" in reason for reason in solution.solution_reasons), solution.solution_reasons
 
 
 def _check_csv(graded):
@@ -163,7 +169,9 @@ def _check_csv(graded):
     names = sorted(p.name for p in (out / "feedback").iterdir())
     assert len(names) == len(graded["cases"])
     wrong = next((out / "feedback").glob("wrong_shape-*.txt")).read_text(encoding="utf-8")
-    assert "[X] [점검] 문제 1: AssertionError: grid의 모양은 (3, 4)여야 합니다" in wrong
+    assert "[X] [점검] 문제 1 (0/1점): AssertionError: grid의 모양은 (3, 4)여야 합니다" in wrong
+    assert "상태: 끝까지 실행됨" in wrong and "status" not in wrong  # 학생에게는 한국어 상태
+    assert [rows["wrong_shape.ipynb"][f"00.{k} 문제 {k}"] for k in range(1, 6)] == ["0", "1", "0", "0", "1"]
 
 
 # --- 커널 없이 ------------------------------------------------------------------------------
@@ -273,7 +281,7 @@ def test_hidden_parts_run_after_all_student_code(tmp_path):
     assert roles[0] == ("setup", None) and roles[-1] == ("audit", None)
     assert all(part != "hidden" for _, part in roles[:phase])
     assert roles[phase + 1 : -1] == [("check", "hidden")] * 4
-    assert all(r in ("answer", "given", "extra", "check") for r, _ in roles[1:phase])
+    assert all(r in ("answer", "given", "extra", "check", "setup") for r, _ in roles[1:phase])
 
 
 def test_identify_prefers_metadata_then_name_then_number():
@@ -319,11 +327,21 @@ def profile00(tmp_path_factory):
     return _profile(folder / "solutions" / kit.SOLUTION.name, folder)[1]
 
 
+@pytest.fixture(scope="module")
+def profiles(tmp_path_factory, profile00):
+    """연습 번호 -> 점검이 기대는 것 (00은 고정본, 96-98은 합성 연습)."""
+    exercises, solutions = kit.course(tmp_path_factory.mktemp("course"))
+    out = {"00": profile00}
+    for name in (kit.RECORD_SET, kit.FORBID_SET, kit.HIDDEN_SET):
+        out[name[:2]] = _profile(solutions / f"{name}_solutions.ipynb", tmp_path_factory.mktemp(name))[1]
+    return out
+
+
 @pytest.mark.parametrize("trick", kit.TRICKS, ids=lambda p: p.stem)
-def test_static_scan_is_a_second_net(trick, profile00):
+def test_static_scan_is_a_second_net(trick, profiles):
     """정적 검사: 행동만으로 찾아야 하는 수법(runtime_only) 말고는 모두 이름으로도 걸립니다."""
     expect = kit.expectation(trick)
-    found = audit.static_findings([kit.trick_source(trick, "tok", 1, Path("/x"))], profile00)
+    found = audit.static_findings([kit.trick_source(trick, "tok", 1, Path("/x"))], profiles[expect["set"]])
     if expect.get("runtime_only"):
         assert found == [], (trick.stem, found)
     elif expect["status"] == "review":
@@ -384,3 +402,346 @@ def test_sandbox_is_an_allow_list(monkeypatch):
     sizes = [cmd[i + 1] for i, arg in enumerate(cmd) if arg == "--size"]
     assert len(sizes) == 2 and all(int(s) > 0 for s in sizes)
     assert "s3cret-value" not in " ".join(cmd) and "GITHUB_TOKEN" not in env
+
+
+# --- issue 22: 배점, 피드백, 해답·같은 답, 명단, 비공개 점검, 한 학생 다시 채점 (커널 없이) ------------------------
+def _cells_and_run(entries):
+    """[(역할, 셀 설정, 결과)] -> finish()에 넘길 (셀 목록, 실행 결과)."""
+    cells, outcomes = [], []
+    for role, extra, outcome in entries:
+        cells.append({"source": "", "role": role, "title": extra.pop("title", role), **extra})
+        outcomes.append(outcome)
+    return cells, {"status": "ok", "detail": "", "cells": outcomes, "ends": ["student", "end"], "reports": []}
+
+
+def _error(ename, evalue):
+    return {"ran": True, "ok": False, "error": f"{ename}: {evalue}", "ename": ename, "evalue": evalue}
+
+
+OK = {"ran": True, "ok": True}
+
+
+def test_feedback_a_student_can_act_on():
+    """풀지 않은 문제는 '아직 풀지 않았습니다' 하나로 (숨은 점검 실패를 따로 알리지 않음), 흔한 오류에는 한국어 설명,
+    셀의 임시 파일 이름(3408102822.py)은 지움, 배점은 해답의 메타데이터대로."""
+    stub = "아직 풀지 않은 문제입니다: 위의 설명을 보고 코드를 작성하세요."
+    cells, run = _cells_and_run(
+        [
+            ("answer", {"attempted": False, "title": "답 셀 1"}, _error("NotImplementedError", stub)),
+            (
+                "check",
+                {"check": 1, "part": "visible", "points": 2.0, "title": "[점검] 문제 1"},
+                _error("NotImplementedError", stub),
+            ),
+            (
+                "answer",
+                {"attempted": True, "title": "답 셀 2"},
+                _error("SyntaxError", "incomplete input (3408102822.py, line 2)"),
+            ),
+            (
+                "check",
+                {"check": 3, "part": "visible", "points": 1.0, "title": "[점검] 문제 2"},
+                _error("NameError", "name 'my_bce' is not defined"),
+            ),
+            ("answer", {"attempted": True, "title": "답 셀 3"}, OK),
+            (
+                "check",
+                {"check": 5, "part": "visible", "points": 0.5, "title": "[점검] 문제 3"},
+                _error("RuntimeError", "mat1 and mat2 shapes cannot be multiplied (3x3 and 2x1)"),
+            ),
+            ("answer", {"attempted": True, "title": "답 셀 4"}, OK),
+            ("check", {"check": 7, "part": "visible", "points": 3.0, "title": "[점검] 문제 4"}, OK),
+            ("check", {"check": 7, "part": "hidden", "hidden": 1, "points": 3.0, "title": "[점검] 문제 4"}, OK),
+            (
+                "check",
+                {"check": 1, "part": "hidden", "hidden": 1, "points": 2.0, "title": "[점검] 문제 1"},
+                _error("AssertionError", "x"),
+            ),
+        ]
+    )
+    result = grade.finish(grade.Result(path="a.ipynb", student="a"), cells, run)
+    checks = {c["title"]: c for c in result.checks}
+    assert (
+        checks["[점검] 문제 1"]["message"].startswith("아직 풀지 않았습니다")
+        and checks["[점검] 문제 1"]["hidden"] == []
+    )
+    assert "이름 `my_bce`이(가) 아직 정의되지 않았습니다" in checks["[점검] 문제 2"]["message"]
+    assert "모양(shape)이 맞지 않습니다" in checks["[점검] 문제 3"]["message"]
+    assert checks["[점검] 문제 4"]["passed"] and checks["[점검] 문제 4"]["hidden"] == [
+        {"n": 1, "passed": True, "ran": True}
+    ]
+    assert (result.points, result.max_points, result.score) == (3.0, 6.5, 46.2)
+    text = grade.feedback_text(result)
+    assert "숨은 점검 1: 실패" not in text and ".py" not in text, text
+    assert "답 셀 2의 오류: SyntaxError: incomplete input (2번째 줄) → 문법 오류" in text
+    assert (
+        "답 셀 1의 오류" not in text
+    )  # 풀지 않은 답 셀의 NotImplementedError는 문제의 '아직 풀지 않았습니다'로 한 번만
+    assert "상태: 끝까지 실행됨" in text and "점수: 3/6.5점 (46.2%)" in text and "[X] [점점]" not in text
+    assert "[O] [점검] 문제 4 (3/3점): 통과" in text and "[X] [점검] 문제 3 (0/0.5점)" in text
+
+
+def test_points_come_from_the_solution_check_cells(tmp_path):
+    """nbgrader처럼 해답 점검 셀의 메타데이터 `points`(또는 `nbgrader.points`), 없으면 1. 음수나 글자는 오류."""
+    from tools.grading.assemble import cell_points
+
+    cell = nbformat.v4.new_code_cell("# [점검] 문제 1\nassert True")
+    assert cell_points(cell) == 1.0
+    cell.metadata["points"] = 3
+    assert cell_points(cell) == 3.0
+    cell.metadata = {"nbgrader": {"points": 0, "grade": True}}
+    assert cell_points(cell) == 0.0
+    for bad in (-1, "2", float("nan"), True):
+        cell.metadata = {"points": bad}
+        with pytest.raises(ValueError, match="배점"):
+            cell_points(cell)
+    exercises, solutions = kit.course(tmp_path / "course")
+    sol = solutions / f"{kit.HIDDEN_SET}_solutions.ipynb"
+    nb = nbformat.read(sol, as_version=4)
+    checks = [c for c in nb.cells if c.source.startswith("# [점검]")]
+    checks[0].metadata["points"] = 2
+    checks[2].metadata["nbgrader"] = {"points": 0}
+    nbformat.write(nb, sol)
+    exercise = grade.load_exercise(kit.HIDDEN_SET, exercises / f"{kit.HIDDEN_SET}_exercises.ipynb", solutions)
+    assert [exercise.points_of(i) for i in exercise.checks] == [2.0, 1.0, 0.0] and exercise.max_points == 3.0
+
+
+def test_solution_and_copied_answers_are_flagged_for_review():
+    from tools.grading import integrity
+
+    stub = "def f(x):\n    # 여기에 코드를 작성하세요\n    raise NotImplementedError('아직')"
+    body = "def f(x):\n    total = 0\n    for value in x:\n        total += value * value\n    return total / len(x)"
+    spaced = "def f( x ):\n    # 제곱의 평균\n    total=0\n\n    for value in x:\n"
+    spaced += "        total += value*value\n    return total/len(x)"
+    answer = {"role": "answer", "attempted": True, "source": body, "slot": 1}
+    assert integrity.normal_code(body) == integrity.normal_code(spaced)  # 주석·띄어쓰기·빈 줄은 무시
+    cells = [answer, dict(answer, source=body.replace("def f", "def g")), {"role": "check"}]
+    stubs = {1: stub}
+    long_enough = integrity.fingerprint(cells * 2, stubs)
+    assert long_enough and integrity.fingerprint([dict(answer, attempted=False)], stubs) == ""  # 빈 답은 비교 안 함
+    assert integrity.fingerprint([dict(answer, source="def f(x):\n    return 1")], stubs) == ""  # 한 줄짜리 답
+    solution = nbformat.v4.new_notebook()
+    solution.cells = [nbformat.v4.new_code_cell(f"{bx.BEGIN}\n{body}\n{bx.END}")]
+    reasons = integrity.solution_reasons(solution, "01_x_solutions (1).ipynb", [answer] * 2, [body] * 2, stubs, "01_x")
+    assert len(reasons) == 3, reasons  # 이름, 해답 표시, 내용
+    empty = nbformat.v4.new_notebook()
+    named = integrity.solution_reasons(empty, "read_secrets_and_solutions.ipynb", [], [], {}, "01_x")
+    assert named == []  # 이름에 solutions가 들어 있다고 해답은 아님
+    assert integrity.solution_reasons(nbformat.v4.new_notebook(), "kim.ipynb", [answer], [body + "\nx = 1"]) == []
+
+    def row(file, student, digest, status="ok", student_id=""):
+        return {
+            "file": file,
+            "student": student,
+            "student_id": student_id,
+            "exercise_set": "01_x",
+            "answers_hash": digest,
+            "run_status": status,
+            "status": status,
+            "flags": "",
+        }
+
+    rows = [
+        row("a/x.ipynb", "a", "h1"),
+        row("b/x.ipynb", "b", "h1"),
+        row("c/x.ipynb", "c", "h2"),
+        row("a/y.ipynb", "a", "h2"),
+        row("d/x.ipynb", "d", "", "ok"),
+        row("e/x.ipynb", "e", "h1", "unknown_set"),
+    ]
+    pairs = integrity.mark_copies(rows)
+    assert pairs == [("a/x.ipynb", "b/x.ipynb"), ("a/y.ipynb", "c/x.ipynb")]
+    assert [r["status"] for r in rows] == ["review", "review", "review", "review", "ok", "unknown_set"]
+    assert rows[0]["same_answers_as"] == "b/x.ipynb" and rows[0]["flags"] == "copy"
+    rows[1]["answers_hash"] = "h9"  # 다시 채점했더니 달라짐: 다시 계산하면 표시가 사라집니다
+    integrity.mark_copies(rows)
+    assert rows[0]["status"] == "ok" and rows[0]["same_answers_as"] == "" and rows[0]["flags"] == ""
+
+
+def test_roster_matches_nfc_names_and_ids(tmp_path):
+    import unicodedata
+
+    from tools.grading import roster
+
+    path = tmp_path / "students.csv"
+    path.write_text("\ufeff학번,이름\n20240001,김민수\n20240002,이서연\n20240003,김민\n", encoding="utf-8")
+    students = roster.read_roster(path)
+    assert [s.student_id for s in students] == ["20240001", "20240002", "20240003"]
+    nfd = unicodedata.normalize("NFD", "이서연")
+    assert len(nfd) > 3 and roster.match(nfd, students).student_id == "20240002"  # macOS 폴더 이름
+    assert roster.match("20240003_아무개", students).name == "김민"  # 학번이 먼저
+    assert roster.match("김민수_과제", students).student_id == "20240001"  # 가장 긴 이름 (김민이 아니라)
+    assert roster.match("박지훈", students) is None
+    (tmp_path / "bad.csv").write_text("번호만\n1\n", encoding="utf-8")
+    with pytest.raises(ValueError, match="학번,이름"):
+        roster.read_roster(tmp_path / "bad.csv")
+
+
+def test_roster_missing_rows_unknown_set_and_regrade_one_student(tmp_path, capsys):
+    """명단의 미제출 학생은 missing 줄(점수 칸 비움), 모르는 연습은 점수 칸 비움과 이름을 바꾸라는 피드백,
+    한 학생만 다시 채점하면 그 학생 줄만 바뀌고(이름 있는 줄로) 다른 줄은 그대로입니다."""
+    import unicodedata
+
+    folder = tmp_path / "in"
+    kit.write(folder, "20240001_김민수/homework.ipynb", "not json")
+    unknown = kit.exercise()
+    unknown.metadata.pop("course")
+    kit.write(folder, f"{unicodedata.normalize('NFD', '이서연')}/숙제.ipynb", unknown)
+    (tmp_path / "roster.csv").write_text("학번,이름\n20240001,김민수\n20240002,이서연\n20240003,박지훈\n", "utf-8")
+    code, rows, out = _main(tmp_path, folder, "--roster", str(tmp_path / "roster.csv"))
+    assert code == 0
+    by_name = {row["name"]: row for row in rows}
+    assert [row["status"] for row in rows] == ["invalid_notebook", "unknown_set", "missing"]
+    assert by_name["이서연"]["student_id"] == "20240002" and by_name["이서연"]["score"] == ""  # 0점이 아니라 빈 칸
+    assert by_name["박지훈"]["score"] == "" and by_name["박지훈"]["file"] == ""
+    feedback = out.parent / "grades_feedback"
+    unknown_text = next(p for p in feedback.iterdir() if "숙제" in p.read_text("utf-8")).read_text("utf-8")
+    assert "파일 이름에 연습 이름이나 두 자리 번호를 넣어" in unknown_text and kit.SET in unknown_text
+    assert "점수: 채점하지 않음" in unknown_text
+
+    # 박지훈이 늦게 냈고 김민수가 다시 냈습니다: 두 학생만 다시 채점합니다 (점수표의 학번·이름과 시드를 씀)
+    kit.write(folder, "박지훈/homework.ipynb", '{"cells": [')
+    kit.write(folder, "20240001_김민수/homework.ipynb", unknown)
+    for student in ("박지훈", "20240001_김민수"):
+        args = ["regrade", str(folder / student), "--out", str(out), "--sandbox", "none"]
+        assert grade.main(args) == 0
+    with open(out, encoding="utf-8-sig", newline="") as f:
+        after = list(csv.DictReader(f))
+    assert len(after) == 3 and all(row["student_id"] for row in after)  # 이름 없는 줄이 생기지 않음
+    by_name = {row["name"]: row for row in after}
+    assert by_name["박지훈"]["status"] == "invalid_notebook" and by_name["박지훈"]["file"] == "박지훈/homework.ipynb"
+    assert by_name["김민수"]["status"] == "unknown_set" and by_name["이서연"] == {
+        k: v for k, v in {row["name"]: row for row in rows}["이서연"].items()
+    }
+    assert len(list(feedback.iterdir())) == 3  # 미제출 줄의 피드백은 지워지고 새 것으로
+    assert grade.main(["regrade", str(folder / "없는학생"), "--out", str(out), "--sandbox", "none"]) == 2
+
+
+def test_set_option_grades_an_unrecognised_file(tmp_path):
+    folder = tmp_path / "in"
+    unknown = kit.exercise()
+    unknown.metadata.pop("course")
+    kit.write(folder, "숙제.ipynb", unknown)
+    exercises, solutions = kit.course(tmp_path / "course")
+    options = Options(exercises=exercises, solutions=solutions, forced_set=kit.SET)
+    result, job = prepare(folder / "숙제.ipynb", folder, grade.load_exercises(options.exercises), {}, options)
+    assert result.exercise_set == kit.SET and job is not None and any("--set" in n for n in result.notes)
+    assert grade.main([str(folder), "--out", str(tmp_path / "g.csv"), "--set", "77"]) == 2
+
+
+def test_private_tests_are_parsed_strictly_and_kept_out_of_the_repository(tmp_path, capsys):
+    from tools.grading import private
+
+    text = "# 교사용\n# [점검] 문제 1\nassert double(7) == 14\n\n# [점검] 문제 2\nassert double(-1) == -2\n"
+    assert private.parse(text, "98.py") == {
+        "[점검] 문제 1": ["assert double(7) == 14"],
+        "[점검] 문제 2": ["assert double(-1) == -2"],
+    }
+    for bad, why in [
+        ("x = 1\n# [점검] 문제 1\nassert True", "앞에 코드"),
+        ("# [점검] 문제 1\n", "코드가 없습니다"),
+        ("# [점검] 문제 1\nassert (", "문법 오류"),
+        ("# [점검] 문제 1\nX = make_moons(random_state=3)", "고정된 시드"),
+    ]:
+        with pytest.raises(private.PrivateTestError, match=why):
+            private.parse(bad, "98.py")
+    exercises, solutions = kit.course(tmp_path / "course")
+    folder = tmp_path / "private"
+    folder.mkdir()
+    (folder / "98_중간.py").write_text(text, encoding="utf-8")
+    tests = private.load(folder, sorted(grade.load_exercises(exercises)))
+    exercise = grade.load_exercise(
+        kit.HIDDEN_SET, exercises / f"{kit.HIDDEN_SET}_exercises.ipynb", solutions, tests[kit.HIDDEN_SET]
+    )
+    assert exercise.private_count == 2 and exercise.hidden_count == 6  # 해답의 숨은 점검 4개 다음 번호
+    with pytest.raises(ValueError, match="없습니다"):
+        grade.load_exercise(
+            kit.HIDDEN_SET, exercises / f"{kit.HIDDEN_SET}_exercises.ipynb", solutions, {"[점검] 문제 9": ["x"]}
+        )
+    inside = nbutil.ROOT / "tests"
+    code = grade.main([str(folder), "--out", str(tmp_path / "g.csv"), "--hidden", str(inside), "--sandbox", "none"])
+    assert code == 2 and "저장소 밖에" in capsys.readouterr().err
+
+
+def test_shards_graded_as_parallel_processes_merge_to_one_run(tmp_path):
+    """classroom/batch/의 조각 스크립트(Slurm 배열 작업과 GitHub Actions 행렬이 부르는 것)를 N개 프로세스로 동시에
+    돌리고 합치면, 한 번에 채점한 점수표와 같습니다 (명단의 미제출 줄은 조각 1에만)."""
+    import subprocess
+
+    folder = tmp_path / "in"
+    for student in ("kim lee", "kim_lee", "park", "choi", "한글 이름", "=HYPERLINK(1)"):
+        kit.write(folder, f"{student}/homework.ipynb", "[]")
+    kit.write(folder, "yoon/x.ipynb", '{"cells": [')
+    (tmp_path / "roster.csv").write_text("학번,이름\n1,park\n2,choi\n3,없는학생\n", encoding="utf-8")
+    env = {
+        **os.environ,
+        "SUBMISSIONS": str(folder),
+        "GRADES": str(tmp_path / "parts"),
+        "SEED": "11",
+        "SANDBOX": "none",
+        "PYTHON": sys.executable,
+        "ROSTER": str(tmp_path / "roster.csv"),
+    }
+    batch = nbutil.ROOT / "classroom" / "batch"
+    shards = 3
+    running = [
+        subprocess.Popen(
+            ["bash", str(batch / "grade-shard.sh"), str(k), str(shards)],
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
+        for k in range(1, shards + 1)
+    ]
+    for process in running:
+        output, _ = process.communicate(timeout=300)
+        assert process.returncode == 0, output
+    done = subprocess.run(
+        ["bash", str(batch / "merge-shards.sh")], env=env, capture_output=True, text=True, timeout=300
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    one = tmp_path / "one" / "grades.csv"
+    args = [
+        str(folder),
+        "--out",
+        str(one),
+        "--seed",
+        "11",
+        "--sandbox",
+        "none",
+        "--roster",
+        str(tmp_path / "roster.csv"),
+    ]
+    assert grade.main(args) == 0
+    merged = tmp_path / "parts" / "grades.csv"
+    assert merged.read_text(encoding="utf-8-sig") == one.read_text(encoding="utf-8-sig")
+    assert "missing" in merged.read_text(encoding="utf-8-sig")
+    assert sorted(p.name for p in merged.with_name("grades_feedback").iterdir()) == sorted(
+        p.name for p in one.with_name("grades_feedback").iterdir()
+    )
+
+
+def test_classroom_result_format():
+    """GitHub Classroom 보고 액션이 읽는 형식: 점검 하나가 테스트 하나, 점수는 배점."""
+    from tools.grading import classroom
+
+    r = grade.Result(path="a.ipynb", student="a", status="ok", exercise_set=kit.SET, total=2)
+    r.checks = [
+        {"title": "[점검] 문제 1", "passed": True, "message": "통과", "points": 2.0, "max_points": 2.0},
+        {
+            "title": "[점검] 문제 2",
+            "passed": False,
+            "message": "아직 풀지 않았습니다",
+            "points": 0.0,
+            "max_points": 1.0,
+        },
+    ]
+    r.points, r.max_points = 2.0, 3.0
+    payload = classroom.result_json([r])
+    assert payload["max_score"] == 3.0 and payload["status"] == "fail"
+    assert [(t["name"], t["status"], t["score"]) for t in payload["tests"]] == [
+        ("[점검] 문제 1", "pass", 2.0),
+        ("[점검] 문제 2", "fail", 0.0),
+    ]
+    assert "| ❌ [점검] 문제 2 | 0/1 | 아직 풀지 않았습니다 |" in classroom.summary_markdown([r])

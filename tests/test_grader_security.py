@@ -189,7 +189,7 @@ def _cases(folder: Path, exercises: Path) -> dict:
         kit.write(folder, name, content)
         cases[name] = (status, passed)
 
-    add(kit.SOLUTION.name, kit.solution_text(), "ok", 5)
+    add(kit.SOLUTION.name, kit.solution_text(), "review", 5)  # 공개된 해답 (이름, 표시, 내용)
     add(f"blank_{kit.SET}_exercises.ipynb", kit.exercise(), "ok", 0)
     add("half.ipynb", kit.filled(kit.answers()[:2]), "ok", 2)
     add("tampered.ipynb", kit.tampered(kit.filled(kit.answers()[:2])), "ok", 2)
@@ -217,9 +217,9 @@ def _cases(folder: Path, exercises: Path) -> dict:
     cases["sparse.ipynb"] = ("invalid_notebook", 0)
     with open(folder / "sparse-video.mp4", "wb") as f:
         f.truncate(16 * 1024**3)
-    add('=HYPERLINK("evil.example","x")/a.ipynb', kit.solved(), "ok", 5)
+    add('=HYPERLINK("evil.example","x")/a.ipynb', kit.solved(variant=1), "ok", 5)
     name = os.fsdecode(b"\xff\xfe-\xe3\x85.ipynb")
-    kit.write(folder, name, kit.solved())
+    kit.write(folder, name, kit.solved(variant=2))
     cases[clean_text(name)] = ("ok", 5)
 
     def double(body):
@@ -272,7 +272,7 @@ def _check_files_untouched(graded):
 
 def _check_messages(graded):
     results = graded["results"]
-    assert any("답 셀 2의 오류: MemoryError" in n for n in results["memory_hog.ipynb"].notes)
+    assert any("답 셀 2 ([점검] 문제 2의 답)의 오류: MemoryError" in n for n in results["memory_hog.ipynb"].notes)
     assert any("ValueError: 학생 코드의 예외" in n for n in results["exception.ipynb"].notes)
     c_sleep = results["c_sleep.ipynb"].detail
     assert "실행 상태: timeout" in c_sleep and "멈춘 곳: 답 셀 3" in c_sleep
@@ -305,7 +305,12 @@ def test_every_real_solution_scores_full_marks_without_review(tmp_path):
     memory = 0 if sandbox.gpu_devices() else 6 * 1024**3
     options = grade.Options(exercises=exercises, solutions=solutions, timeout=120, memory_bytes=memory)
     results = grade.grade(folder, options)
-    bad = {r.path: (r.status, r.score, r.detail) for r in results if (r.status, r.score) != ("ok", 100.0)}
+    # 해답 그대로이므로 '공개된 해답으로 보임'(flags: solution)으로 review이지만, 조작 의심은 하나도 없어야 합니다
+    bad = {
+        r.path: (r.status, r.score, r.flags, r.detail)
+        for r in results
+        if (r.status, r.score, r.flags, r.tamper) != ("review", 100.0, ["solution"], [])
+    }
     assert not bad, bad
 
 
@@ -365,3 +370,158 @@ def test_grading_as_an_unprivileged_user():
     ).read_text(encoding="utf-8")
     assert rows["t18_forge_result_and_kill_parent.ipynb"]["passed"] == "0"
     shutil.rmtree(tmp_path, ignore_errors=True)
+
+
+# --- 5. 실제 반처럼 (issue 22): 명단, 해답 파일, 베낀 짝, NFD 이름, 빈 답, 문법 오류, 무한 반복, 비공개 점검
+PRIVATE_01 = """# 교사의 비공개 점검 (저장소 밖에 둡니다)
+# [점검] 문제 1
+from helper_functions import grading_seed
+_g = torch.Generator().manual_seed(grading_seed())
+_z = torch.randn(50, generator=_g) * 10
+assert torch.allclose(my_sigmoid(_z), torch.sigmoid(_z), atol=1e-6), "비공개 점검의 메시지-9c1e"
+"""
+
+
+def test_a_realistic_class_with_roster_private_tests_and_regrade(tmp_path):
+    import unicodedata
+
+    import realistic
+
+    exercises, solutions = realistic.course(tmp_path / "course")
+    folder = tmp_path / "submissions"
+    expected = realistic.build_class(folder)
+    # 비공개 점검이 문제 1에 숨은 점검을 더하므로, 시간 초과로 숨은 점검까지 가지 못한 제출은 문제 1도 통과가 아님
+    expected[f"20240008_임채원/{realistic.EXERCISE_NAME}"] = ("timeout", 2)
+    private = tmp_path / "private"
+    private.mkdir()
+    (private / "01_중간.py").write_text(PRIVATE_01, encoding="utf-8")
+    out = tmp_path / "grades" / "grades.csv"
+    course = ["--exercises", str(exercises), "--solutions", str(solutions)]
+    args = [str(folder), "--out", str(out), "--roster", str(realistic.ROSTER), "--hidden", str(private)]
+    assert grade.main(args + course + ["--timeout", str(TIMEOUT + 10), "--seed", "5"]) == 0
+    with open(out, encoding="utf-8-sig", newline="") as f:
+        rows = {row["file"] or row["name"]: row for row in csv.DictReader(f)}
+    feedback = {p.name: p.read_text(encoding="utf-8") for p in out.with_name("grades_feedback").iterdir()}
+
+    def fb(file):
+        return feedback[report.feedback_name(file)]
+
+    problems = []
+    for file, (status, passed) in expected.items():
+        row = rows.get(file)
+        if row is None or row["status"] != status or (passed is not None and row["passed"] != str(passed)):
+            problems.append((file, row and (row["status"], row["passed"], row["detail"])))
+    assert not problems, problems
+    kim, park = (f"2024000{k}_{n}/{realistic.EXERCISE_NAME}" for k, n in ((1, "김민수"), (3, "박지훈")))
+    assert rows[kim]["same_answers_as"] == park and rows[park]["same_answers_as"] == kim  # 베낀 짝
+    assert rows[kim]["flags"] == "copy" and "답 셀이 같" not in fb(kim)  # 학생 피드백에는 적지 않음
+    solution = rows[f"20240005_정하늘/{realistic.SET}_solutions.ipynb"]
+    assert (
+        solution["flags"] == "solution"
+        and "파일 이름" in solution["detail"]
+        and "해답 노트북에만" in solution["detail"]
+    )
+    assert rows["신예준"]["status"] == "missing" and rows["신예준"]["score"] == "" and rows["신예준"]["student_id"]
+    assert rows["20240011_서하은/숙제.ipynb"]["score"] == ""
+    nfd = rows[f"20240004_최유진/{realistic.EXERCISE_NAME}"]  # macOS(NFD) 폴더 이름도 명단과 맞음
+    assert nfd["student_id"] == "20240004" and nfd["student"] == unicodedata.normalize("NFC", realistic.NFD_FOLDER)
+    assert all(row["student_id"] for row in rows.values()), "명단의 학생과 맞지 않은 줄"
+    assert [rows[kim][f"01.{k} 문제 {k}"] for k in range(1, 6)] == ["1"] * 5 and rows[kim]["points"] == "6"
+    blank = fb(f"20240006_강다은/{realistic.EXERCISE_NAME}")
+    assert (
+        blank.count("아직 풀지 않았습니다") == 5 and "숨은 점검 1:" not in blank
+    )  # 풀지 않은 문제에 숨은 점검 경보 없음
+    assert "숨은 점검 1: 통과" in fb(kim)  # 비공개 점검이 숨은 점검으로 돌았음
+    syntax = fb(f"20240007_윤서준/{realistic.EXERCISE_NAME}")
+    assert "문법 오류" in syntax and "이름 `my_bce`" in syntax and not re.search(r"\d+\.py", syntax), syntax
+    loop = fb(f"20240008_임채원/{realistic.EXERCISE_NAME}")
+    assert "답 셀 4" in loop and "끝나지 않는 반복문" in loop and "상태: 시간 제한 초과로 중단" in loop
+    assert "원래 점검으로 채점" in fb(f"20240010_오민재/{realistic.EXERCISE_NAME}")
+    assert "파일 이름에 연습 이름이나 두 자리 번호" in fb("20240011_서하은/숙제.ipynb")
+    everything = kit.everything_written(out.parent)
+    assert "비공개 점검의 메시지-9c1e" not in everything and "randn(50" not in everything  # 비공개 점검은 새지 않음
+    assert {row["grading_seed"] for row in rows.values() if row["status"] != "missing"} == {"5"}
+
+    # 서하은이 파일 이름을 고쳐 다시 냈습니다: 그 학생만 다시 채점해 그 줄만 바꿉니다 (시드는 점수표의 것)
+    (folder / "20240011_서하은" / "숙제.ipynb").rename(folder / "20240011_서하은" / "01_서하은.ipynb")
+    regrade = ["regrade", str(folder / "20240011_서하은"), "--out", str(out), "--hidden", str(private)]
+    assert grade.main(regrade + course + ["--timeout", str(TIMEOUT + 10)]) == 0
+    with open(out, encoding="utf-8-sig", newline="") as f:
+        after = {row["file"] or row["name"]: row for row in csv.DictReader(f)}
+    assert len(after) == len(rows) and "20240011_서하은/숙제.ipynb" not in after
+    again = after["20240011_서하은/01_서하은.ipynb"]
+    assert (again["status"], again["passed"], again["student_id"], again["grading_seed"]) == (
+        "ok",
+        "6",
+        "20240011",
+        "5",
+    )
+    assert {k: v for k, v in after.items() if "서하은" not in k} == {k: v for k, v in rows.items() if "서하은" not in k}
+
+
+def test_classroom_command_gives_full_and_zero_points(tmp_path):
+    """GitHub Classroom 작업이 부르는 명령 그대로(--sandbox required): 푼 노트북은 만점, 빈 노트북은 0점."""
+    import base64
+    import json
+
+    import realistic
+
+    if not SANDBOX:
+        pytest.skip(f"bubblewrap을 쓸 수 없습니다: {sandbox.probe()}")
+    exercises, solutions = realistic.course(tmp_path / "course")
+    course = ["--exercises", str(exercises), "--solutions", str(solutions)]
+    got = {}
+    for name, nb in (("solved", realistic.filled(realistic.answers(1, 1, 0, 1, 1))), ("blank", realistic.exercise())):
+        repo = tmp_path / name
+        kit.write(repo, "과제.ipynb", nb)
+        output, summary = tmp_path / f"{name}.output", tmp_path / f"{name}.md"
+        args = [
+            "classroom",
+            str(repo),
+            "--set",
+            "01",
+            "--sandbox",
+            "required",
+            "--out",
+            str(tmp_path / name / ".." / f"{name}.csv"),
+        ]
+        args += ["--github-output", str(output), "--summary", str(summary), "--timeout", str(TIMEOUT + 10)]
+        assert grade.main(args + course) == 0
+        line = output.read_text(encoding="utf-8").strip()
+        assert line.startswith("result=")
+        payload = json.loads(base64.b64decode(line[len("result=") :]))
+        got[name] = (sum(t["score"] for t in payload["tests"]), payload["max_score"], payload["status"])
+        assert "# 자동 채점 결과" in summary.read_text(encoding="utf-8")
+    assert got == {"solved": (6, 6, "pass"), "blank": (0, 6, "fail")}, got
+
+
+def test_container_recipe_runs_its_grading_command(tmp_path):
+    """Docker 엔진이 없는 기계에서도 시험할 수 있는 것: Dockerfile이 쓰는 파일이 있고, 스크립트의 문법이 맞고,
+    컨테이너의 시작 명령(classroom/container/grade.sh)이 그대로 채점한다 (이 기계의 bubblewrap으로)."""
+    import realistic
+
+    root = nbutil.ROOT / "classroom"
+    dockerfile = (root / "container" / "Dockerfile").read_text(encoding="utf-8")
+    for path in re.findall(r"/course/(classroom/\S+\.sh)", dockerfile):
+        assert (nbutil.ROOT / path).is_file(), path
+    for script in [*root.rglob("*.sh")]:
+        assert subprocess.run(["bash", "-n", str(script)]).returncode == 0, script
+    if not SANDBOX:
+        pytest.skip(f"bubblewrap을 쓸 수 없습니다: {sandbox.probe()}")
+    exercises, solutions = realistic.course(tmp_path / "course")
+    submissions, grades = tmp_path / "submissions", tmp_path / "grades"
+    kit.write(submissions, f"kim/{realistic.EXERCISE_NAME}", realistic.exercise())
+    kit.write(submissions, "lee/broken.ipynb", "{")
+    grades.mkdir()
+    (grades / "roster.csv").write_text("학번,이름\n1,kim\n2,lee\n3,park\n", encoding="utf-8")
+    env = {**os.environ, "PYTHON": sys.executable, "SUBMISSIONS": str(submissions), "GRADES": str(grades)}
+    env["HIDDEN"] = str(tmp_path / "no-private")
+    extra = ["--exercises", str(exercises), "--solutions", str(solutions), "--timeout", str(TIMEOUT + 10)]
+    done = subprocess.run(
+        ["bash", str(root / "container" / "grade.sh"), *extra], env=env, capture_output=True, text=True, timeout=600
+    )
+    assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
+    with open(grades / "grades.csv", encoding="utf-8-sig", newline="") as f:
+        rows = {row["name"]: row for row in csv.DictReader(f)}
+    assert {n: r["status"] for n, r in rows.items()} == {"kim": "ok", "lee": "invalid_notebook", "park": "missing"}
+    assert rows["kim"]["isolation"] == "bubblewrap"

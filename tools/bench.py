@@ -2,6 +2,7 @@
 
     python -m tools.bench                  # 모두 (make bench)
     python -m tools.bench --skip-make-test # `make test` 시간 재기는 건너뜁니다
+    python -m tools.bench --skip-grading   # 채점 속도 재기는 건너뜁니다
     python -m tools.bench --from-outputs --skip-make-test --out /tmp/bench.md
         # 노트북을 다시 실행하지 않고 노트북에 저장된 출력의 결과만 씁니다 (빠름, 노트북 시간 없음)
 
@@ -237,6 +238,7 @@ def gap_in_samples(svm_acc: float, model_acc: float, n_test: int) -> tuple[int, 
 def _acc_with_count(acc: float, n: int) -> str:
     return f"{acc:.2f} ({correct_count(acc, n)}/{n})"
 
+
 def machine_description() -> str:
     cpu = platform.processor() or "?"
     try:
@@ -428,21 +430,27 @@ def report(
     if not grading:
         parts.append("이번 실행에서는 재지 않았습니다.")
     else:
-        rows = [
-            [
-                g["exercise"],
-                g["submissions"],
-                g["sandbox"],
-                g["jobs"],
-                f"{g['total_s']:.1f}",
-                f"{g['total_s'] / g['submissions']:.2f}",
-                "예" if g["total_s"] / g["submissions"] <= BUDGET_GRADE_S else "**아니오**",
-            ]
-            for g in grading
+        parts += [
+            "`python -m tools.grade`와 같은 채점(`tools.grading.pipeline.grade`: 샌드박스, 감사, 숨은 점검)을 "
+            "같은 반에 차례로 잽니다. 합계는 zygote 시작을 포함한 벽시계 시간입니다. "
+            "'이전 방식'은 제출마다 커널을 새로 띄우는 채점(`--no-preload`)으로, "
+            "같은 실행 안에서 바로 앞에 잰 짝입니다. 기준은 기본 방식의 줄에만 적용합니다 "
+            "(실제 반처럼 만든 반에는 끝나지 않는 반복문이 있어 시간 제한만큼 기다립니다).",
+            "",
         ]
+        rows = []
+        for g in grading:
+            per = g["total_s"] / g["submissions"]
+            within = "-" if g.get("budget") is False else ("예" if per <= BUDGET_GRADE_S else "**아니오**")
+            rows.append(
+                [g["exercise"], g["submissions"], g["sandbox"], g["jobs"], f"{g['total_s']:.1f}", f"{per:.2f}", within]
+            )
         parts.append(
             _table(["연습", "제출물 수", "샌드박스", "동시 실행", "합계 (s)", "제출물당 (s)", "기준 안"], rows)
         )
+        notes = [f"- {g['exercise']}: {g['statuses']}" for g in grading if g.get("statuses")]
+        if notes:
+            parts += ["", "상태별 제출 수:", "", *notes]
 
     parts += ["", "## 전체 테스트", ""]
     if make_test_s is None:
@@ -453,12 +461,81 @@ def report(
     return "\n".join(parts) + "\n"
 
 
+def grading_speed(submissions: int = 30) -> list[dict]:
+    """채점 속도 (issue 21 §3, issue 22): 연습 01의 반 30명을 이전 방식(제출마다 커널 새로 시작)과 기본 방식(zygote)으로
+    차례로, 그리고 실제 반처럼 만든 반(tests/grading_data/realistic.py: 명단, 해답 파일, 베낀 짝, NFD 이름, 빈 답,
+    문법 오류, 끝나지 않는 반복문)을 채점해 시간을 잽니다. 해답은 고정본(tests/grading_data/class01)을 씁니다."""
+    import tempfile
+
+    sys.path.insert(0, str(nbutil.ROOT / "tests" / "grading_data"))
+    import realistic
+
+    from tools.grade import _apply_roster
+    from tools.grading import pipeline, sandbox
+    from tools.grading.model import Options
+    from tools.grading.report import write_outputs
+    from tools.grading.roster import read_roster
+    from tools.grading.submission import find_submissions, student_name
+
+    isolation, warning = sandbox.choose("auto")
+    if warning:
+        print(warning, file=sys.stderr)
+    jobs = pipeline._cores()
+    memory = 0 if sandbox.gpu_devices() else 4096 * 1024 * 1024
+    zygote_used = isolation == sandbox.BWRAP and sandbox.is_root()
+    rows = []
+    with tempfile.TemporaryDirectory(prefix="bench-grade-") as tmp:
+        base = Path(tmp)
+        exercises, solutions = realistic.course(base / "course")
+        realistic.class_of(base / "class", submissions)
+        realistic.build_class(base / "real")
+
+        def run(folder: Path, label: str, preload: bool, budget: bool, timeout: float = 120, roster=False) -> None:
+            options = Options(
+                exercises=exercises,
+                solutions=solutions,
+                jobs=jobs,
+                timeout=timeout,
+                memory_bytes=memory,
+                preload=preload,
+            )
+            start = time.perf_counter()
+            results = pipeline.grade(folder, options, isolation=isolation)
+            if roster:
+                students = [student_name(p.relative_to(folder)) for p in find_submissions(folder)]
+                _apply_roster(results, students, read_roster(realistic.ROSTER), missing_too=True)
+            out = base / "out" / f"{len(rows)}.csv"
+            graded = write_outputs(results, out, out.with_suffix(""))  # 같은 답을 낸 짝은 점수표를 쓸 때 찾습니다
+            total = time.perf_counter() - start
+            found = [row["status"] for row in graded]
+            statuses = {s: found.count(s) for s in sorted(set(found))}
+            row = {
+                "exercise": label,
+                "submissions": len([r for r in results if r.path]),
+                "sandbox": "켬 (bubblewrap)" if isolation == sandbox.BWRAP else "**끔** (bubblewrap 없음)",
+                "jobs": jobs,
+                "total_s": total,
+                "budget": budget,
+                "statuses": ", ".join(f"{s} {n}" for s, n in statuses.items()),
+            }
+            rows.append(row)
+            print(f"{total:6.1f} s  {label} ({row['statuses']})", flush=True)
+
+        default = "zygote에서 갈라 냄" if zygote_used else "제출마다 새 커널 (root가 아니라 zygote 안 씀)"
+        run(base / "class", f"01, 반 {submissions}명: 이전 방식 (제출마다 커널 새로 시작)", False, False)
+        run(base / "class", f"01, 반 {submissions}명: 기본 ({default})", True, True)
+        label = "01, 실제 반처럼 (명단 12명 중 11명 제출, 시간 제한 30초, 끝나지 않는 반복문 1명)"
+        run(base / "real", label, True, False, timeout=30, roster=True)
+    return rows
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--skip-make-test", action="store_true", help="`make test` 시간을 재지 않습니다")
     parser.add_argument(
         "--from-outputs", action="store_true", help="노트북을 실행하지 않고 저장된 출력의 결과만 읽습니다 (시간 없음)"
     )
+    parser.add_argument("--skip-grading", action="store_true", help="채점 속도를 재지 않습니다")
     parser.add_argument("--out", type=Path, default=OUT)
     args = parser.parse_args(argv)
 
@@ -478,8 +555,8 @@ def main(argv: list[str] | None = None) -> int:
         subprocess.run(["make", "test"], cwd=nbutil.ROOT, check=True, stdout=subprocess.DEVNULL)
         make_test_s = time.perf_counter() - start
 
-    # 채점 속도 (issue 21 §3): 채점 시간을 재는 코드가 여기서 행들을 만들어 넘깁니다. 형식은 report()의 설명.
-    grading: list[dict] | None = None
+    # 채점 속도 (issue 21 §3, issue 22): 형식은 report()의 설명.
+    grading: list[dict] | None = None if args.skip_grading else grading_speed()
 
     command = " ".join(["python -m tools.bench", *(argv if argv is not None else sys.argv[1:])])
     text = report(notebooks, baselines, references, make_test_s, grading, command=command)
@@ -487,7 +564,9 @@ def main(argv: list[str] | None = None) -> int:
     args.out.write_text(text, encoding="utf-8")
     print(text)
     over = [n for n in notebooks if (n["total_s"] or 0) > BUDGET_NOTEBOOK_S]
-    slow_grading = [g for g in grading or [] if g["total_s"] / g["submissions"] > BUDGET_GRADE_S]
+    slow_grading = [
+        g for g in grading or [] if g.get("budget") is not False and g["total_s"] / g["submissions"] > BUDGET_GRADE_S
+    ]
     return 1 if over or slow_grading or (make_test_s or 0) > BUDGET_TEST_S else 0
 
 

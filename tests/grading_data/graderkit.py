@@ -1,11 +1,11 @@
 """채점 도구 테스트(tests/test_grade.py, tests/test_grader_security.py)가 함께 쓰는 도구.
 
 - 작은 강좌: 연습 00(해답 고정본 tests/grading_data/00_..._solutions.json에서 빌드 도구로), 숨은 점검과 채점
-  시드를 쓰는 합성 연습 98, forbid_ops를 쓰는 합성 연습 97.
+  시드를 쓰는 합성 연습 98, forbid_ops를 쓰는 합성 연습 97, watch_training()의 훈련 기록을 쓰는 합성 연습 96.
 - 제출 만들기: 푼 답, 빈 답, 일부만 바꾼 답, 조작 수법(tricks/*.py) 끼워 넣기.
 - 조작 수법 파일의 `# expect: {...}` 줄: 믿을 수 있는 채점 도구가 내야 할 결과 (JSON).
     status       기대 상태 (기본 "review")
-    set          연습 ("00", "97", "98"; 기본 "00")
+    set          연습 ("00", "96", "97", "98"; 기본 "00")
     mode         "insert"(가져오기 셀 뒤에 셀 하나로 끼움, 기본) 또는 "answer"(답 셀 1을 이 코드로)
     passed_max   통과한 점검 수의 상한
     runtime      커널 감사(런타임)가 보고해야 하는 종류 (kernel_side.CATEGORIES의 이름)
@@ -55,6 +55,18 @@ HIDDEN_SOLUTION = [
     f"from helper_functions import grading_seed\nassert grading_seed() % 2 == 0, '{HIDDEN_MARK} 시드'\n"
     "### END HIDDEN TESTS",
 ]
+RECORD_SET = "96_record_demo"
+RECORD_SOLUTION = [  # 강좌 모듈의 watch_training(): 점검이 "무엇으로 훈련했나"를 봅니다 (연습 02-05처럼)
+    "import torch\nfrom torch import nn\nimport helper_functions\n\n"
+    "training_record = helper_functions.watch_training()",
+    "X_train = torch.linspace(-2, 2, 40).reshape(20, 2)\ny_train = (X_train[:, :1] > 0).float()\nX_test = X_train + 5",
+    "model = nn.Linear(2, 1)\n### BEGIN SOLUTION\nopt = torch.optim.SGD(model.parameters(), lr=0.1)\n"
+    "for _ in range(5):\n    loss = nn.functional.binary_cross_entropy_with_logits(model(X_train), y_train)\n"
+    "    opt.zero_grad()\n    loss.backward()\n    opt.step()\n### END SOLUTION",
+    "# [점검] 문제 1\nassert training_record.backward_count(model) == 5, '모델을 다섯 번 갱신하세요.'\n"
+    "assert not training_record.trained_on(model, X_test).any(), '테스트 데이터로 훈련했습니다.'\n"
+    "assert training_record.trained_on(model, X_train).all(), '훈련 데이터로 훈련하세요.'\nprint('문제 1 통과')",
+]
 FORBID_SOLUTION = [
     "import torch\nfrom helper_functions import forbid_ops",
     "def sig(z):\n    ### BEGIN SOLUTION\n    return 1 / (1 + torch.exp(-z))\n    ### END SOLUTION",
@@ -77,9 +89,26 @@ def exercise() -> nbformat.NotebookNode:
     return bx.build(solution(), EXERCISE, SOLUTION.name)
 
 
-def answers() -> list[str]:
+def solution_answers() -> list[str]:
+    """공개된 해답의 답 셀 그대로 (이것을 내면 채점 도구가 '공개된 해답으로 보임'으로 review)."""
     sol = solution().cells
     return [sol[i].source for i, c in enumerate(exercise().cells) if "solution" in c.metadata.get("tags", [])]
+
+
+HONEST = [  # 해답과 다르게 쓴, 맞는 답 (정직한 학생의 답)
+    "grid = torch.arange(0, 12).view(3, 4)\nprint(grid)",
+    "grid_float = grid.to(torch.float32)\nprint(grid_float.dtype)",
+    "grid_t = grid_float.transpose(0, 1)\ngrid_t_stride = grid_t.stride()\nprint(grid_t.shape, grid_t_stride)",
+    "grid_t_compact = grid_t.contiguous()\nflat = grid_t_compact.view(-1)\nprint(flat)",
+    "heights = np.array([150.0, 162.5, 171.0, 180.5])\nheights_shared = torch.as_tensor(heights)\n"
+    "heights_f32 = torch.tensor(heights).float()\nmeters = heights_f32.numpy() / 100\n"
+    "print(heights_shared.dtype, heights_f32.dtype, meters)",
+]
+
+
+def answers() -> list[str]:
+    """정직한 학생의 맞는 답 (해답과 다르게 씀)."""
+    return list(HONEST)
 
 
 def filled(sources, nb=None) -> nbformat.NotebookNode:
@@ -92,8 +121,12 @@ def filled(sources, nb=None) -> nbformat.NotebookNode:
     return nb
 
 
-def solved(*overrides) -> nbformat.NotebookNode:
+def solved(*overrides, variant: int = 0) -> nbformat.NotebookNode:
+    """모든 답을 정직하게 채운 노트북 (overrides: (문제 번호, 코드)). variant가 0이 아니면 마지막 답에 한 줄을 더해
+    다른 학생의 답처럼 만듭니다 (같은 답을 낸 학생 찾기에 걸리지 않게)."""
     sources = answers()
+    if variant:
+        sources[-1] += f"\nmy_note_{variant} = {variant}"
     for number, source in overrides:
         sources[number - 1] = source
     return filled(sources)
@@ -145,6 +178,7 @@ def course(base: Path) -> tuple[Path, Path]:
     (solutions / SOLUTION.name).write_text(solution_text(), encoding="utf-8")
     _synthetic(solutions, HIDDEN_SET, HIDDEN_SOLUTION)
     _synthetic(solutions, FORBID_SET, FORBID_SOLUTION)
+    _synthetic(solutions, RECORD_SET, RECORD_SOLUTION)
     return exercises, solutions
 
 
@@ -172,7 +206,7 @@ def trick_source(trick: Path, token: str, port: int, canary: Path) -> str:
 def with_trick(trick: Path, exercises: Path, token: str, port: int, canary: Path) -> nbformat.NotebookNode:
     expect = expectation(trick)
     code = trick_source(trick, token, port, canary)
-    names = {"00": None, "97": FORBID_SET, "98": HIDDEN_SET}
+    names = {"00": None, "96": RECORD_SET, "97": FORBID_SET, "98": HIDDEN_SET}
     if expect["mode"] == "answer":
         return synthetic_answer(exercises, names[expect["set"]], code)
     nb = exercise() if expect["set"] == "00" else synthetic_answer(exercises, names[expect["set"]], None)

@@ -7,6 +7,7 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -50,6 +51,9 @@ class Exercise:
     nb: nbformat.NotebookNode
     parts: dict[int, list[tuple[str, str]]] = field(default_factory=dict)  # 점검 셀 번호 -> [(visible|hidden, 코드)]
     solution_bound: set[str] = field(default_factory=set)  # 해답의 답 셀이 묶는 이름 (학생이 묶어도 정상)
+    points: dict[int, float] = field(default_factory=dict)  # 점검 셀 번호 -> 배점 (해답 셀의 메타데이터, 기본 1)
+    solution_answers: list[str] = field(default_factory=list)  # 해답의 답 셀 코드 (답 셀 순서대로)
+    private_count: int = 0  # 교사의 비공개 점검(--hidden) 수
 
     @property
     def checks(self) -> list[int]:
@@ -66,16 +70,55 @@ class Exercise:
     def hidden_count(self) -> int:
         return sum(kind == "hidden" for i in self.checks for kind, _ in self.check_parts(i))
 
+    def points_of(self, index: int) -> float:
+        return self.points.get(index, 1.0)
+
+    @property
+    def max_points(self) -> float:
+        return sum(self.points_of(i) for i in self.checks)
+
+    def answers_before(self) -> dict[int, list[int]]:
+        """점검 셀 번호 -> 그 점검 바로 앞(앞 점검 뒤)에 있는 답 셀 번호들: 점검이 보는 답."""
+        out: dict[int, list[int]] = {}
+        pending: list[int] = []
+        for i, cell in enumerate(self.nb.cells):
+            kind = role(cell)
+            if kind == "answer":
+                pending.append(i)
+            elif kind == "check":
+                out[i] = pending
+                pending = []
+        return out
+
+
+def cell_points(cell) -> float:
+    """점검 셀의 배점: nbgrader처럼 메타데이터의 `points` (또는 `nbgrader.points`), 없으면 1.
+
+    0이면 점수에 넣지 않는 점검(예: 앞 문제의 실수를 다시 세는 마무리 점검). 숫자가 아니거나 음수면 ValueError.
+    """
+    meta = cell.get("metadata", {}) or {}
+    value = meta.get("points")
+    if value is None and isinstance(meta.get("nbgrader"), dict):
+        value = meta["nbgrader"].get("points")
+    if value is None:
+        return 1.0
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value) or value < 0:
+        raise ValueError(f"점검 셀 '{title(cell)}'의 배점(points)은 0 이상의 숫자여야 합니다: {value!r}")
+    return float(value)
+
 
 def solution_path(exercise: Path, solutions: Path) -> Path:
     return Path(solutions) / (exercise.name[: -len(bx.EXERCISE_SUFFIX)] + bx.SOLUTION_SUFFIX)
 
 
-def load_exercise(name: str, path: Path, solutions: Path | None) -> Exercise:
-    """원본 연습을 읽고, 해답이 있으면 점검 셀마다 숨은 점검을 붙입니다.
+def load_exercise(
+    name: str, path: Path, solutions: Path | None, private: dict[str, list[str]] | None = None
+) -> Exercise:
+    """원본 연습을 읽고, 해답이 있으면 점검 셀마다 숨은 점검과 배점을 붙입니다.
 
     연습에 숨은 점검 자리(HIDDEN_NOTE)가 있는데 해답이 없거나 맞지 않으면 ValueError:
     숨은 점검 없이 채점하면 학생이 본 적 없는 데이터로 확인한다는 약속이 깨지기 때문입니다.
+    private: 교사의 비공개 점검 {점검 제목: [코드, ...]} (--hidden). 해답의 숨은 점검 뒤에 숨은 점검으로 붙습니다.
     """
     exercise = Exercise(name, nbutil.read(path))
     solution_file = solution_path(path, solutions) if solutions else None
@@ -83,6 +126,7 @@ def load_exercise(name: str, path: Path, solutions: Path | None) -> Exercise:
     if solution_file is None or not solution_file.exists():
         if needs_hidden:
             raise ValueError(f"숨은 점검이 있는 연습인데 해답 노트북이 없습니다: {solution_file}")
+        _add_private(exercise, private)
         return exercise
     solution = nbutil.read(solution_file)
     sol_checks = [c for c in solution.cells if c.cell_type == "code" and bx.is_check_source(c.source)]
@@ -93,10 +137,29 @@ def load_exercise(name: str, path: Path, solutions: Path | None) -> Exercise:
         if bx.strip_hidden(sol.source, where) != source(exercise.nb.cells[index]):
             raise ValueError(f"{where}이 연습 노트북과 다릅니다: `make exercises`로 연습을 다시 만드세요")
         exercise.parts[index] = bx.check_parts(sol.source, where)
+        exercise.points[index] = cell_points(sol)
     for cell in solution.cells:
         if cell.cell_type == "code" and bx.BEGIN in cell.source:
             exercise.solution_bound |= audit.bound_names(cell.source)
+            exercise.solution_answers.append(cell.source)
+    _add_private(exercise, private)
     return exercise
+
+
+def _add_private(exercise: Exercise, private: dict[str, list[str]] | None) -> None:
+    """비공개 점검을 제목이 같은 점검 셀의 숨은 점검 뒤에 붙입니다 (없는 제목이면 ValueError: 오타로 빠지지 않게)."""
+    if not private:
+        return
+    by_title = {title(exercise.nb.cells[i]): i for i in exercise.checks}
+    for check_title, codes in private.items():
+        if check_title not in by_title:
+            known = ", ".join(by_title)
+            raise ValueError(
+                f"비공개 점검의 제목 '{check_title}'이(가) 연습 {exercise.name}에 없습니다 (있는 것: {known})"
+            )
+        index = by_title[check_title]
+        exercise.parts[index] = exercise.check_parts(index) + [("hidden", code) for code in codes]
+        exercise.private_count += len(codes)
 
 
 def assemble(exercise: Exercise, student: nbformat.NotebookNode) -> tuple[list[dict], list[str]]:
@@ -151,15 +214,26 @@ def assemble(exercise: Exercise, student: nbformat.NotebookNode) -> tuple[list[d
         notes.append(f"답 셀 {len(missing)}개를 찾지 못해 빈 답으로 채점했습니다 (답 셀을 지웠나요?).")
 
     extras_after: dict[int, list[str]] = {}
+    edited: list[str] = []
     anchor = answers[0] - 1 if answers else -1
     for k, c in enumerate(mine):
         if k in slot_of:
             anchor = slot_of[k]
         elif is_check(c):
             anchor = by_id.get(c.get("id"), check_by_title.get(title(c), anchor))
+            original = source(cells[anchor]) if anchor in checks else None
+            if original is not None and _normal(source(c)) != _normal(original):
+                edited.append(title(cells[anchor]))
         elif source(c).strip():
             extras_after.setdefault(anchor, []).append(source(c))
     filled = {target: source(mine[k]) for k, target in slot_of.items()}
+    if edited:
+        names = ", ".join(f"'{t}'" for t in dict.fromkeys(edited))
+        notes.append(f"점검 셀({names})이 나눠 준 것과 다릅니다: 고친 점검이 아니라 원래 점검으로 채점했습니다.")
+    check_after = {}
+    for check, before in exercise.answers_before().items():
+        for answer in before:
+            check_after[answer] = title(cells[check])
 
     out: list[dict] = []
     extra_count = 0
@@ -177,7 +251,10 @@ def assemble(exercise: Exercise, student: nbformat.NotebookNode) -> tuple[list[d
         if kind == "answer":
             answer_number += 1
             text = filled.get(i, source(cell))
-            out.append({"source": text, "role": "answer", "title": f"답 셀 {answer_number}", "student": i in filled})
+            name = f"답 셀 {answer_number}" + (f" ({check_after[i]}의 답)" if i in check_after else "")
+            entry = {"source": text, "role": "answer", "title": name, "student": i in filled, "slot": i}
+            entry["attempted"] = _normal(text) != _normal(source(cell))
+            out.append(entry)
         elif kind == "given":
             text = filled.get(i, source(cell))
             out.append({"source": text, "role": "given", "title": "주어진 셀", "student": text != source(cell)})
@@ -186,9 +263,14 @@ def assemble(exercise: Exercise, student: nbformat.NotebookNode) -> tuple[list[d
             for part, text in exercise.check_parts(i):
                 hidden += part == "hidden"
                 entry = {"source": text, "role": "check", "title": title(cell), "student": False, "check": i}
-                entry.update(part=part, hidden=hidden if part == "hidden" else 0)
+                entry.update(part=part, hidden=hidden if part == "hidden" else 0, points=exercise.points_of(i))
                 out.append(entry)
         add_extras(i)
     if extra_count:
         notes.append(f"학생이 추가한 코드 셀 {extra_count}개도 함께 실행했습니다.")
     return out, notes
+
+
+def _normal(text: str) -> str:
+    """비교용: 줄 끝 공백과 빈 줄을 무시한 코드."""
+    return "\n".join(line.rstrip() for line in str(text).splitlines() if line.strip())

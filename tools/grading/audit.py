@@ -208,6 +208,8 @@ class Profile:
         self.protected_imports = {n: o for n, o in self.imports.items() if n in self.protected}
         self.protected_builtins = sorted(n for n in self.protected if n in BUILTIN_NAMES and n not in given_bound)
         self.modules = sorted({m for m, _ in self.imports.values()})  # 감사할 모듈 (원래 가져오는 것들)
+        # 주어진 셀이 묶고 점검이 쓰는 값 (예: training_record): 주어진 셀 뒤에 기억해 두고 바뀌면 보고
+        self.given = sorted(n for n in self.protected if n in given_bound and n not in self.imports)
         self.needs_seed = any("grading_seed" in text for text in checks)
 
     def kernel_config(self) -> dict:
@@ -218,6 +220,7 @@ class Profile:
             "imports": self.protected_imports,
             "builtins": self.protected_builtins,
             "needs_seed": self.needs_seed,
+            "given": self.given,
         }
 
 
@@ -243,6 +246,7 @@ class _Scanner(ast.NodeVisitor):
             if isinstance(node, (ast.Import, ast.ImportFrom)):
                 self.roots |= {(a.asname or a.name).split(".")[0] for a in node.names}
         self.libraries = {n for n, (m, attr) in self.profile.imports.items() if attr is None} | {"sys", "os"}
+        self.libraries |= set(getattr(self.profile, "given", ()))  # 예: training_record._calls (점검용 기록의 속)
         for node in ast.walk(tree):
             if isinstance(node, ast.Import):
                 self.libraries |= {(a.asname or a.name).split(".")[0] for a in node.names}

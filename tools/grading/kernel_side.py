@@ -66,10 +66,10 @@ def _read_all(fd: int) -> bytes:
 
 
 # --- 1-4: 커널 띄우기 -------------------------------------------------------------------------
-def main() -> None:
+def main(config_fd: int | None = None) -> None:
     import json
 
-    config = json.loads(_read_all(int(sys.argv[1])))
+    config = json.loads(_read_all(int(sys.argv[1]) if config_fd is None else config_fd))
     _STATE["config"] = config
     _limits(config)
     _drop_uid(config)
@@ -99,6 +99,193 @@ def main() -> None:
     from ipykernel import kernelapp
 
     kernelapp.launch_new_instance()
+
+
+# --- 미리 불러 둔 프로세스(zygote)에서 제출마다 새 커널 갈라 내기 ------------------------------------------------
+# 채점하는 쪽(tools/grading/zygote.py)이 이 모듈의 zygote_main()을 샌드박스 밖에서 한 번 띄웁니다. zygote는 커널이
+# 쓸 모듈(torch, ipykernel, 강좌 모듈 등)을 불러 두기만 하고 다른 코드는 돌리지 않습니다 (학생 코드도, 점검도).
+# 제출마다 채점하는 쪽이 bubblewrap 샌드박스를 보통 때와 똑같은 설정으로 띄우되 안에서는 잠자는 프로세스 하나만
+# 돌리고, zygote에게 그 샌드박스의 pid를 줍니다. zygote는 fork하고, 자식은 샌드박스의 이름공간(IPC, UTS, 네트워크,
+# cgroup, PID, 마운트)에 들어간 뒤 한 번 더 fork해 샌드박스의 PID 이름공간 안의 프로세스가 되고, bubblewrap이
+# 자기 자식에게 하는 것(새 세션, 환경 변수 비우기, no_new_privs, 능력 버리기, 같은 seccomp 필터)을 스스로 한 다음
+# 보통의 커널처럼 main()으로 갑니다 (자원 제한, 채점용 uid, 감사 훅, ipykernel). 그래서 커널은 제출마다 새
+# 프로세스이고(다른 제출의 코드가 닿은 적 없음), 샌드박스는 제출마다 새것이며, 불러오기에 드는 몇 초만 아낍니다.
+CONFIG_FD, REPORT_FD, ERR_FD = 3, 4, 5  # 갈라 낸 커널에서 설정 파이프, 감사 보고 파이프, 표준 출력·오류의 번호
+_NAMESPACES = ("ipc", "uts", "net", "cgroup", "pid", "mnt")  # 들어가는 순서 (마운트는 마지막: /proc이 바뀜)
+_CAP_SETGID, _CAP_SETUID = 6, 7
+
+
+def _libc():
+    import ctypes
+
+    return ctypes.CDLL(None, use_errno=True)
+
+
+def _check(result: int, what: str) -> None:
+    if result != 0:
+        import ctypes
+
+        err = ctypes.get_errno()
+        raise OSError(err, f"{what}: {os.strerror(err)}")
+
+
+def _enter(target: int) -> None:
+    """샌드박스 프로세스(target)의 이름공간으로 들어갑니다 (PID는 이 다음에 만드는 자식부터)."""
+    libc = _libc()
+    fds = [(name, os.open(f"/proc/{target}/ns/{name}", os.O_RDONLY | os.O_CLOEXEC)) for name in _NAMESPACES]
+    for name, fd in fds:
+        _check(libc.setns(fd, 0), f"setns {name}")
+        os.close(fd)
+
+
+def _drop_privileges(keep_setuid: bool, seccomp: bytes | None) -> None:
+    """bubblewrap이 자식에게 하는 것: no_new_privs, 능력 버리기(root로 채점하면 uid를 바꿀 능력만 잠깐), seccomp."""
+    import ctypes
+
+    libc = _libc()
+    _check(libc.prctl(38, 1, 0, 0, 0), "no_new_privs")  # PR_SET_NO_NEW_PRIVS
+    keep = {_CAP_SETGID, _CAP_SETUID} if keep_setuid else set()
+    for cap in range(64):
+        if cap not in keep:
+            libc.prctl(24, cap, 0, 0, 0)  # PR_CAPBSET_DROP (모르는 번호는 EINVAL: 무시)
+    libc.prctl(47, 4, 0, 0, 0)  # PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL
+
+    class Header(ctypes.Structure):
+        _fields_ = [("version", ctypes.c_uint32), ("pid", ctypes.c_int)]
+
+    class Data(ctypes.Structure):
+        _fields_ = [("effective", ctypes.c_uint32), ("permitted", ctypes.c_uint32), ("inheritable", ctypes.c_uint32)]
+
+    mask = sum(1 << cap for cap in keep)
+    data = (Data * 2)(Data(mask, mask, 0), Data(0, 0, 0))
+    _check(libc.capset(ctypes.byref(Header(0x20080522, 0)), data), "capset")
+    if seccomp:
+
+        class Program(ctypes.Structure):
+            _fields_ = [("len", ctypes.c_ushort), ("filter", ctypes.c_char_p)]
+
+        program = Program(len(seccomp) // 8, seccomp)
+        _check(libc.prctl(22, 2, ctypes.byref(program), 0, 0), "seccomp")  # PR_SET_SECCOMP, FILTER
+
+
+def _only_fds(keep: dict[int, int]) -> None:
+    """keep {지금 fd: 새 번호}만 남기고 모두 닫습니다 (zygote와 채점하는 쪽의 통로가 커널에 남지 않게)."""
+    import fcntl
+
+    moved = {}
+    for old in keep:
+        moved[old] = fcntl.fcntl(old, fcntl.F_DUPFD, 1000)  # 번호가 겹쳐도 안전하게 먼저 높은 번호로 옮겨 둡니다
+    for old, new in keep.items():
+        os.dup2(moved[old], new, inheritable=new <= 2)
+    top = max(keep.values()) + 1
+    try:
+        _check(_libc().syscall(436, top, 0xFFFFFFFF, 0), "close_range")  # x86_64와 aarch64 모두 436
+    except OSError:
+        for name in os.listdir("/proc/self/fd"):
+            if int(name) >= top:
+                try:
+                    os.close(int(name))
+                except OSError:
+                    pass
+
+
+def _spawn(request: dict, fds: list[int], answer: int) -> None:
+    """zygote의 자식(A)에서: 샌드박스에 들어가 커널(B)을 만들고, B의 pid를 answer 파이프로 알리고 끝납니다."""
+    import struct
+
+    _enter(int(request["target"]))
+    pid = os.fork()
+    if pid:
+        os.write(answer, struct.pack("=i", pid))
+        os._exit(0)
+    try:  # B: 샌드박스의 PID 이름공간 안
+        cfg, report, err = fds
+        os.setsid()
+        null = os.open("/dev/null", os.O_RDONLY)
+        _only_fds({null: 0, err: 1, cfg: CONFIG_FD, report: REPORT_FD})
+        os.dup2(1, 2)
+        os.environ.clear()
+        os.environ.update(request["env"])
+        os.environ["PWD"] = "/tmp"  # bwrap --chdir /tmp처럼
+        os.chdir("/tmp")
+        seccomp = bytes.fromhex(request["seccomp"]) if request.get("seccomp") else None
+        _drop_privileges(bool(request.get("privileged")), seccomp)
+        import random
+
+        random.seed()  # zygote에서 물려받은 난수 상태를 제출마다 새로
+        if "numpy" in sys.modules:
+            sys.modules["numpy"].random.seed()
+        main(CONFIG_FD)
+    except BaseException:  # 커널이 되지 못했으면 조용히 끝냅니다 (채점하는 쪽이 시간 제한으로 알아챔)
+        import traceback
+
+        traceback.print_exc()
+    os._exit(70)
+
+
+def zygote_main() -> None:
+    """샌드박스 밖에서 한 번: 커널이 쓸 모듈을 불러 두고, 요청마다 커널 하나를 갈라 냅니다 (위 설명)."""
+    import array
+    import json
+    import socket
+    import struct
+
+    _libc().prctl(1, 9, 0, 0, 0)  # PR_SET_PDEATHSIG, SIGKILL: 채점하는 쪽이 죽으면 함께
+    channel = socket.socket(fileno=int(sys.argv[1]))
+    hello = json.loads(channel.recv(65536).decode("utf-8"))
+    import importlib
+
+    for name in ["ipykernel.kernelapp", *hello.get("modules", [])]:
+        try:
+            importlib.import_module(name)
+        except Exception:
+            pass
+    try:  # forbid_ops가 처음 디스패치 모드에 들어갈 때 불러오는 torch 모듈(약 1초)도 미리
+        import torch
+
+        from helper_functions import forbid_ops
+
+        with forbid_ops("sigmoid"):
+            torch.zeros(2) + 1
+    except Exception:
+        pass
+    channel.sendall(b"READY")
+    while True:
+        fds = array.array("i")
+        message, ancillary, _flags, _addr = channel.recvmsg(65536, socket.CMSG_SPACE(8 * fds.itemsize))
+        if not message:
+            os._exit(0)
+        for level, kind, data in ancillary:
+            if level == socket.SOL_SOCKET and kind == socket.SCM_RIGHTS:
+                fds.frombytes(data[: len(data) - (len(data) % fds.itemsize)])
+        request = json.loads(message.decode("utf-8"))
+        read_end, write_end = os.pipe()
+        child = os.fork()
+        if child == 0:
+            os.close(read_end)
+            channel.close()
+            try:
+                _spawn(request, list(fds), write_end)
+            except BaseException:
+                pass
+            os._exit(71)
+        os.close(write_end)
+        for fd in fds:
+            os.close(fd)
+        data = os.read(read_end, 4)
+        os.close(read_end)
+        os.waitpid(child, 0)
+        kernel = struct.unpack("=i", data)[0] if len(data) == 4 else 0
+        pidfd = None
+        if kernel > 0:
+            try:
+                pidfd = os.pidfd_open(kernel)
+            except OSError:
+                pidfd = None
+        reply = json.dumps({"pid": kernel if pidfd is not None else 0}).encode("utf-8")
+        channel.sendmsg([reply], [(socket.SOL_SOCKET, socket.SCM_RIGHTS, array.array("i", [pidfd]))] if pidfd else [])
+        if pidfd is not None:
+            os.close(pidfd)
 
 
 def _limits(config: dict) -> None:
@@ -606,6 +793,41 @@ def _guard_mode_escapes() -> None:
                     pass
 
 
+# 강좌 모듈의 점검용 기록을 멈추거나 지우는 메서드: 학생 코드(라이브러리 밖)가 부르면 보고합니다.
+_COURSE_GUARDS = {"TrainingRecord": ("stop", "forget")}
+
+
+def _guard_course_methods() -> None:
+    """helper_functions.TrainingRecord.stop/forget을 '학생 코드가 부르면 보고하는' 포장으로 바꿉니다.
+
+    훈련 기록(`training_record`)을 멈추거나 지운 뒤 테스트 데이터로 훈련하면 점검은 그 훈련을 볼 수 없습니다.
+    기록의 상태 비교(_given_findings)는 점검 셀 끝마다만 보므로, 한 셀 안에서 지우고 다시 훈련하는 것은 이
+    포장이 그 순간에 알립니다. 스냅숏보다 먼저 바꾸므로 스냅숏에는 포장이 들어갑니다.
+    """
+    module = sys.modules.get("helper_functions")
+    roots = _STATE["roots"]
+    report = _STATE["report"]
+    getframe = sys._getframe
+    for class_name, methods in _COURSE_GUARDS.items():
+        cls = getattr(module, class_name, None)
+        if not isinstance(cls, type):
+            continue
+        for name in methods:
+            original = cls.__dict__.get(name)
+            if original is None:
+                continue
+
+            def guarded(self, *args, _original=original, _name=f"{class_name}.{name}", **kwargs):
+                if not getframe(1).f_code.co_filename.startswith(roots):
+                    report("changed", f"helper_functions.{_name}")
+                return _original(self, *args, **kwargs)
+
+            guarded.__name__ = name
+            guarded.__qualname__ = f"{class_name}.{name}"
+            guarded.__doc__ = getattr(original, "__doc__", None)
+            type.__setattr__(cls, name, guarded)
+
+
 def snapshot() -> None:
     """학생 코드 전에: 점검이 기대는 모듈을 불러오고 지금 상태를 기억합니다."""
     import importlib
@@ -620,6 +842,10 @@ def snapshot() -> None:
         _guard_mode_escapes()
     except Exception as err:
         _STATE["report"]("internal", "guard " + type(err).__name__)
+    try:
+        _guard_course_methods()
+    except Exception as err:
+        _STATE["report"]("internal", "course guard " + type(err).__name__)
     snap = {"modules": {}, "classes": {}, "functions": {}}
     _take(_selected_modules(), snap)
     _STATE["snap"] = snap
@@ -713,6 +939,7 @@ def _compare(full: bool) -> list[tuple[str, str]]:
             break
     found += _global_hook_findings(_STATE["torch"])
     found += _namespace_findings(now["user_ns"], before["user_ns"])
+    found += _given_findings(now["user_ns"])
     found += _module_origins(roots)
     if full:
         found += _history_findings()
@@ -819,6 +1046,64 @@ def _namespace_findings(ns: dict, before: dict) -> list[tuple[str, str]]:
     for name in config.get("builtins") or []:
         if name in ns and not _same(ns[name], before.get(name, missing)):
             found.append(("namespace", name))
+    return found
+
+
+def remember(names: list[str] | None = None) -> None:
+    """주어진 셀 바로 뒤에서: 그 셀이 묶은, 점검이 쓰는 이름(예: `training_record`)이 가리키는 객체를 기억합니다.
+
+    그 뒤로 학생 코드가 이름을 다른 것에 묶거나, 강좌 모듈의 훈련 기록(`TrainingRecord`)을 멈추거나(`stop()`,
+    `watch_training()`을 다시 부름) 지우면(`forget`, 기록 바꿔치기) 감사가 보고합니다. 주어진 셀이 같은 이름을 다시
+    묶으면(그 셀 뒤의 remember) 새 값을 기억합니다.
+    """
+    try:
+        ns = get_ipython().user_ns  # noqa: F821
+        kept = _STATE.setdefault("given", {})
+        allowed = set(_STATE["config"].get("given") or [])
+        for name in names if names is not None else sorted(allowed):
+            if name in allowed and name in ns and kept.get(name, _STATE) is not ns[name]:
+                old = kept.get(name, _STATE)
+                _STATE["records"] = [r for r in _STATE.get("records", []) if r["obj"] is not old]
+                kept[name] = ns[name]
+                _watch_record(ns[name])
+    except Exception as err:
+        _STATE["report"]("internal", "remember " + type(err).__name__)
+
+
+def _watch_record(obj) -> None:
+    kind = type(obj)
+    if kind.__name__ != "TrainingRecord" or kind.__module__ != "helper_functions":
+        return
+    handles = list(getattr(obj, "_handles", []))
+    _STATE.setdefault("records", []).append({"obj": obj, "calls": obj._calls, "handles": handles, "seen": {}})
+
+
+def _given_findings(ns: dict) -> list[tuple[str, str]]:
+    """기억한 이름이 같은 객체를 가리키는지, 훈련 기록이 그대로 기록하고 있는지 (지운 기록이 없는지)."""
+    import weakref
+
+    found = []
+    missing = object()
+    for name, obj in _STATE.get("given", {}).items():
+        if ns.get(name, missing) is not obj:
+            found.append(("namespace", name))
+    for record in _STATE.get("records", []):
+        obj = record["obj"]
+        stopped = any(handle.id not in (handle.hooks_dict_ref() or {}) for handle in record["handles"])
+        if obj._calls is not record["calls"] or stopped:
+            found.append(("changed", "helper_functions.TrainingRecord"))
+            continue
+        seen = record["seen"]
+        for ref, length in list(seen.items()):
+            module = ref()
+            if module is None:
+                del seen[ref]
+                continue
+            entries = obj._calls.get(module)
+            if entries is None or len(entries) < length:
+                found.append(("changed", "helper_functions.TrainingRecord._calls"))
+        for module, entries in list(obj._calls.items()):
+            seen[weakref.ref(module)] = len(entries)
     return found
 
 

@@ -13,7 +13,8 @@ import sys
 import time
 from pathlib import Path
 
-from tools.grading import audit, runner, sandbox
+from tools.grading import audit, integrity, runner, sandbox, zygote
+from tools.grading import private as private_tests
 from tools.grading.assemble import Exercise, assemble, load_exercise
 from tools.grading.model import Options, Result
 from tools.grading.score import finish
@@ -37,7 +38,8 @@ def _cores() -> int:
 def _load(name: str, path: Path, options: Options, cache: dict) -> tuple[Exercise, audit.Profile]:
     if name not in cache:
         try:
-            exercise = load_exercise(name, path, options.solutions)
+            private = cache.get("__private__", {}).get(name)
+            exercise = load_exercise(name, path, options.solutions, private)
             skip = set(exercise.checks) | set(exercise.answers)
             given = [c.source for i, c in enumerate(exercise.nb.cells) if c.cell_type == "code" and i not in skip]
             checks = [text for i in exercise.checks for _, text in exercise.check_parts(i)]
@@ -49,14 +51,19 @@ def _load(name: str, path: Path, options: Options, cache: dict) -> tuple[Exercis
     return cache[name]
 
 
-def order_cells(cells: list[dict]) -> list[dict]:
+def order_cells(cells: list[dict], given: list[str] | tuple = ()) -> list[dict]:
     """실행 순서: 감사 준비, 학생 코드와 보이는 점검(원래 순서), 숨은 점검 준비(학생 코드 뒤 감사와 채점 시드),
-    숨은 점검들(학생 코드가 모두 끝난 뒤), 마지막 감사."""
+    숨은 점검들(학생 코드가 모두 끝난 뒤), 마지막 감사. given(점검이 쓰는, 주어진 셀이 묶는 이름)을 묶는
+    주어진 셀 바로 뒤에는 그 값을 기억하는 채점 도구의 셀이 옵니다."""
     call = runner.KERNEL_CALL
     hidden = [c for c in cells if c.get("part") == "hidden"]
     rest = [c for c in cells if c.get("part") != "hidden"]
     out = [{"source": f"{call}.snapshot()", "role": "setup", "title": "채점 도구: 감사 준비"}]
-    out += rest
+    for cell in rest:
+        out.append(cell)
+        bound = sorted(audit.bound_names(cell["source"]) & set(given)) if cell["role"] == "given" else []
+        if bound:
+            out.append({"source": f"{call}.remember({bound!r})", "role": "setup", "title": "채점 도구: 주어진 값 기억"})
     out.append({"source": "", "role": "phase", "title": "채점 도구: 숨은 점검 준비"})
     out += hidden
     out.append({"source": f"{call}.audit('end')", "role": "audit", "title": "채점 도구: 마지막 감사"})
@@ -87,15 +94,25 @@ def prepare(path: Path, root: Path, known: dict[str, Path], cache: dict, options
 def _prepare(path: Path, result: Result, known: dict[str, Path], cache: dict, options: Options):
     nb = read_submission(read_file(path))
     name, why = identify(nb, path.name, sorted(known))
+    if name is None and options.forced_set in known:
+        name, why = options.forced_set, "--set"
     if name is None:
         result.status, result.detail = "unknown_set", why
+        result.hints.append(rename_hint(sorted(known)))
         return result, None
     result.exercise_set = name
     try:
         exercise, profile = _load(name, known[name], options, cache)
         result.total = len(exercise.checks)
+        result.max_points = exercise.max_points
         cells, notes = assemble(exercise, nb)
         static = audit.static_findings([c["source"] for c in cells if c.get("student")], profile)
+        stubs = {i: exercise.nb.cells[i].source for i in exercise.answers}
+        result.answers_hash = integrity.fingerprint(cells, stubs)
+        reasons = integrity.solution_reasons(nb, path.name, cells, exercise.solution_answers, stubs, name)
+        result.solution_reasons = reasons
+        if result.solution_reasons:
+            result.flags.append("solution")
     except RecursionError:
         raise
     except Exception as err:  # 원본 연습이 깨졌거나 도구의 버그
@@ -107,7 +124,19 @@ def _prepare(path: Path, result: Result, known: dict[str, Path], cache: dict, op
         result.notes.append(
             f"채점 때만 실행하는 숨은 점검 {exercise.hidden_count}개를 학생 코드가 모두 끝난 뒤에 실행했습니다."
         )
-    return result, {"cells": order_cells(cells), "static": static, "config": profile.kernel_config()}
+    job = {"cells": order_cells(cells, profile.given), "static": static, "config": profile.kernel_config()}
+    return result, job
+
+
+def rename_hint(known: list[str]) -> str:
+    """어느 연습인지 모를 때 학생에게: 무엇으로 이름을 바꾸면 되는지."""
+    example = f"{known[0]}_exercises.ipynb" if known else "NN_이름_exercises.ipynb"
+    names = ", ".join(known)
+    return (
+        f"어느 연습의 노트북인지 알 수 없어 채점하지 않았습니다. 파일 이름에 연습 이름이나 두 자리 번호를 넣어 "
+        f"(예: {example}, 또는 '01_홍길동.ipynb') 다시 내거나, 나눠 받은 연습 노트북에 답을 옮겨 내세요. "
+        f"연습: {names}"
+    )
 
 
 def limits_for(options: Options) -> sandbox.Limits:
@@ -120,7 +149,7 @@ def limits_for(options: Options) -> sandbox.Limits:
     )
 
 
-async def grade_one(result: Result, job: dict, options: Options, isolation: str) -> Result:
+async def grade_one(result: Result, job: dict, options: Options, isolation: str, zyg=None) -> Result:
     start = time.perf_counter()
     result.isolation = isolation
     result.grading_seed = options.grading_seed
@@ -129,19 +158,22 @@ async def grade_one(result: Result, job: dict, options: Options, isolation: str)
         for cell in cells:
             if cell["role"] == "phase":
                 cell["source"] = f"{runner.KERNEL_CALL}.hidden_phase({options.grading_seed!r})"
-        run = await runner.run_job(
-            cells,
-            timeout=options.timeout,
-            max_output_bytes=options.max_output_bytes,
-            isolation=isolation,
-            limits=limits_for(options),
-            config=job["config"],
-            seed=options.grading_seed,
-            startup_timeout=options.startup_timeout,
-        )
+        settings = {
+            "timeout": options.timeout,
+            "max_output_bytes": options.max_output_bytes,
+            "isolation": isolation,
+            "limits": limits_for(options),
+            "config": job["config"],
+            "seed": options.grading_seed,
+            "startup_timeout": options.startup_timeout,
+        }
+        run = await runner.run_job(cells, zygote_process=zyg, **settings)
+        if zyg is not None and run["status"] == "grader_error" and "Zygote" in run.get("detail", ""):
+            run = await runner.run_job(cells, **settings)  # zygote가 실패하면 보통의 커널 시작으로 다시
         finish(result, cells, run, job["static"])
     except Exception as err:  # 한 제출의 문제로 전체가 멈추지 않게
         result.status, result.detail = "grader_error", f"{type(err).__name__}: {str(err)[:300]}"
+        result.run_status = result.status
     result.seconds = round(time.perf_counter() - start, 2)
     return result
 
@@ -178,24 +210,47 @@ def grade(
             print(warning, file=sys.stderr)
     known = load_exercises(options.exercises)
     cache: dict = {}
+    if options.private is not None:  # 잘못되면 PrivateTestError: 채점을 시작하지 않습니다
+        cache["__private__"] = private_tests.load(options.private, sorted(known))
     prepared = [prepare(p, root, known, cache, options) for p in (find_submissions(root) if paths is None else paths)]
     done = [r for r, job in prepared if job is None]
     todo = [(r, job) for r, job in prepared if job is not None]
     for r in done:
         r.grading_seed = options.grading_seed
+        r.run_status = r.run_status or r.status
         if progress:
             progress(r)
     if todo:
-        done += asyncio.run(_grade_all(todo, options, isolation, progress))
+        zyg = start_zygote(todo, options, isolation)
+        try:
+            done += asyncio.run(_grade_all(todo, options, isolation, progress, zyg))
+        finally:
+            if zyg is not None:
+                zyg.close()
     return sorted(done, key=lambda r: r.path)
 
 
-async def _grade_all(todo, options: Options, isolation: str, progress) -> list[Result]:
+def start_zygote(todo, options: Options, isolation: str):
+    """모듈을 미리 불러 둔 zygote (root로 bubblewrap 채점을 할 때만, options.preload). 못 띄우면 None (보통대로).
+
+    GPU가 있는 기계에서는 쓰지 않습니다: CUDA는 fork와 맞지 않을 수 있어(부모가 CUDA를 건드렸으면 자식에서 CUDA를
+    다시 시작할 수 없음) 아직 GPU에서 확인하지 않은 길이기 때문입니다."""
+    if not options.preload or isolation != sandbox.BWRAP or not sandbox.is_root() or sandbox.gpu_devices():
+        return None
+    modules = sorted({m for _, job in todo for m in job["config"].get("modules", [])})
+    try:
+        return zygote.Zygote(modules)
+    except zygote.ZygoteError as err:
+        print(f"경고: {err}: 제출마다 커널을 새로 띄웁니다 (느림).", file=sys.stderr)
+        return None
+
+
+async def _grade_all(todo, options: Options, isolation: str, progress, zyg=None) -> list[Result]:
     limit = asyncio.Semaphore(max(1, options.jobs or _cores()))
 
     async def one(result: Result, job: dict) -> Result:
         async with limit:
-            return await grade_one(result, job, options, isolation)
+            return await grade_one(result, job, options, isolation, zyg)
 
     out = []
     for future in asyncio.as_completed([one(r, job) for r, job in todo]):

@@ -30,7 +30,7 @@ from nbclient import NotebookClient
 from nbclient.exceptions import CellTimeoutError, DeadKernelError
 
 from tools import nbutil
-from tools.grading import sandbox
+from tools.grading import kernel_side, sandbox, zygote
 from tools.grading.model import MAX_MESSAGE_CHARS
 
 MAX_REPORT_BYTES = 256 * 1024  # 감사 보고 파이프에서 읽는 최대 바이트
@@ -76,8 +76,11 @@ class GraderClient(AsyncKernelClient):
 class SandboxedKernelManager(AsyncKernelManager):
     """커널을 `launch` 명령(bwrap + 파이썬 + 커널 쪽 코드)으로 띄우는 KernelManager."""
 
-    def setup(self, launch: list[str], env: dict, stderr, pass_fds: tuple[int, ...], kernel_file, budget: Budget):
+    def setup(
+        self, launch: list[str], env: dict, stderr, pass_fds: tuple[int, ...], kernel_file, budget: Budget, inject=None
+    ):
         self._grader = {"launch": launch, "env": env, "stderr": stderr, "fds": pass_fds, "file": kernel_file}
+        self._grader["inject"] = inject  # zygote에서 갈라 낼 때: 샌드박스를 띄운 뒤 그 안에 커널을 만듭니다
         self._budget = budget
 
     def format_kernel_cmd(self, extra_arguments=None):
@@ -100,6 +103,14 @@ class SandboxedKernelManager(AsyncKernelManager):
             "pass_fds": grader["fds"],
         }
         await super()._async_launch_kernel(kernel_cmd, **launch)
+        inject = grader["inject"]
+        if inject:
+            loop = asyncio.get_running_loop()
+            target = await loop.run_in_executor(None, zygote.sandbox_pid, inject["info"])
+            args = (target, inject["fds"], inject["env"], True, inject["seccomp"])
+            pid, pidfd = await loop.run_in_executor(None, inject["zygote"].spawn, *args)
+            inject["process"] = zygote.InjectedProcess(self.provisioner.process, pid, pidfd)
+            self.provisioner.process = inject["process"]
 
     def client(self, **kwargs):
         kwargs.setdefault("context", self.context)  # MAXMSGSIZE가 걸린 컨텍스트
@@ -186,12 +197,16 @@ async def run_job(
     config: dict,
     seed: int | None,
     startup_timeout: float = 60,
+    zygote_process: zygote.Zygote | None = None,
 ) -> dict:
     """셀 목록을 새 커널에서 실행합니다. 반환: {status, detail, cells: [...], audit: 발견 목록 또는 None}."""
     layout = sandbox.new_layout()
+    stopped_at = ""
     nonce = secrets.token_hex(16)
     sentinel = "점검 완료 " + secrets.token_hex(16)
     uid = sandbox.pick_uid() if isolation == sandbox.BWRAP and sandbox.is_root() else None
+    injected = zygote_process is not None and isolation == sandbox.BWRAP and uid is not None
+    inject = None
     fds = _Fds()
     cfg_r, cfg_w = fds.pipe()
     rep_r, rep_w = fds.pipe()
@@ -208,7 +223,7 @@ async def run_job(
         kernel_config = dict(config)
         kernel_config.update(
             nonce=nonce,
-            report_fd=rep_w,
+            report_fd=kernel_side.REPORT_FD if injected else rep_w,
             uid=uid,
             limits=limits.rlimits(),
             nproc_relative=uid is None,
@@ -232,6 +247,7 @@ async def run_job(
         fds.close(cfg_w)
         env = sandbox.kernel_env(isolation, layout)
         pass_fds = (cfg_r, rep_w)
+        close_after = pass_fds  # 커널이 뜬 뒤 채점하는 쪽에서 닫는 것
         python = [sys.executable, "-I", "-B", "-c"]
         if isolation == sandbox.BWRAP:
             seccomp_fd = sandbox.seccomp_pipe()
@@ -239,7 +255,20 @@ async def run_job(
                 fds.open.add(seccomp_fd)
                 pass_fds += (seccomp_fd,)
             launch = sandbox.bwrap_command(layout, env, limits, privileged=uid is not None, seccomp_fd=seccomp_fd)
-            launch += python + [sandbox.launch_code(sandbox.SANDBOX_GRADER), str(cfg_r)]
+            if injected:  # 같은 샌드박스에 잠자는 프로세스만 띄우고, 커널은 zygote가 그 안에 만듭니다
+                info_r, info_w = fds.pipe()
+                launch = launch[:1] + ["--info-fd", str(info_w)] + launch[1:] + [zygote.SLEEP, "infinity"]
+                pass_fds = (info_w,) + pass_fds[2:]
+                close_after = (cfg_r, rep_w, info_r, info_w)
+                inject = {
+                    "zygote": zygote_process,
+                    "info": info_r,
+                    "fds": (cfg_r, rep_w, stderr.fileno()),
+                    "env": env,
+                    "seccomp": sandbox.seccomp_program(),
+                }
+            else:
+                launch += python + [sandbox.launch_code(sandbox.SANDBOX_GRADER), str(cfg_r)]
             kernel_file = layout.boot / "kernel.json"
         else:
             launch = python + [sandbox.launch_code(str(layout.boot)), str(cfg_r)]
@@ -258,7 +287,7 @@ async def run_job(
             kernel_name="python3", transport="ipc", ip=str(layout.sock / "k"), context=context, cache_ports=False
         )
         km.connection_file = str(layout.connection_file)
-        km.setup(launch, env, stderr, pass_fds, kernel_file, budget)
+        km.setup(launch, env, stderr, pass_fds, kernel_file, budget, inject)
         loop.add_reader(rep_r, reports.read)
 
         nb = nbformat.v4.new_notebook()
@@ -281,7 +310,7 @@ async def run_job(
                     with contextlib.suppress(Exception):
                         monitor = channel.socket.get_monitor_socket(zmq.EVENT_DISCONNECTED)
                         watchers.append(asyncio.ensure_future(watch(monitor)))
-                fds.close(*pass_fds)  # 커널이 떴으니 쓰는 쪽과 설정은 커널만 갖습니다
+                fds.close(*close_after)  # 커널이 떴으니 쓰는 쪽과 설정은 커널만 갖습니다
                 sandbox.lock_sockets(layout, uid)
                 state["locked"] = True
                 return kc
@@ -361,7 +390,8 @@ async def run_job(
             detail = f"커널이 {startup_timeout:g}초 안에 시작하지 않았습니다" + _stderr_tail(stderr)
             status = "grader_error"
         if status != "ok" and state["current"] is not None and state["current"] not in replies:
-            detail += f". 멈춘 곳: {cells[state['current']]['title']}"
+            stopped_at = cells[state["current"]]["title"]
+            detail += f". 멈춘 곳: {stopped_at}"
     finally:
         state["closing"] = True
         for task in watchers:
@@ -372,6 +402,8 @@ async def run_job(
                 await asyncio.wait_for(km.shutdown_kernel(now=True), 5)
             with contextlib.suppress(Exception):
                 km.context.destroy(linger=0)
+        if inject and inject.get("process") is not None:
+            inject["process"].close()
         with contextlib.suppress(Exception):
             loop.remove_reader(rep_r)
         fds.close(*list(fds.open - {rep_r}))
@@ -387,6 +419,7 @@ async def run_job(
         if reply and reply.get("status") == "error":
             entry["error"] = _clean(f"{reply.get('ename', '')}: {reply.get('evalue', '')}"[:MAX_MESSAGE_CHARS])
             entry["ename"] = _clean(str(reply.get("ename", ""))[:100])
+            entry["evalue"] = _clean(str(reply.get("evalue", ""))[:MAX_MESSAGE_CHARS])
         if cell["role"] == "check" and entry["ok"] and sentinel not in "".join(stdout.get(index, [])):
             entry["ok"] = False
             entry["error"] = "점검 셀이 끝까지 실행되었는지 확인할 수 없습니다 (표준 출력이 바뀌었습니다)"
@@ -399,6 +432,8 @@ async def run_job(
         "ends": sorted(reports.ends),
         "ready": reports.ready,
         "report_eof_early": eof_early and status == "ok",
+        "stopped_at": stopped_at,
+        "timeout": timeout,
     }
 
 
