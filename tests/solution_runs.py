@@ -209,6 +209,18 @@ class _Kernel:
             "        pass\n"
             "del _course_importlib, _course_name\n"
         )
+        if "torch" in modules:
+            # 옵티마이저의 첫 step()은 torch가 미루어 둔 모듈(torch._dynamo, sympy 등 800여 개)을
+            # 불러오느라 1초쯤 걸립니다. 부모에서 한 번 해 두지 않으면 훈련하는 오답마다 자식이 그 1초를
+            # 다시 씁니다. 버리는 파라미터 하나로 하므로 난수 상태도, 노트북의 이름도 바뀌지 않습니다.
+            code += (
+                "import torch as _course_torch\n"
+                "_course_p = _course_torch.zeros(1, requires_grad=True)\n"
+                "_course_o = _course_torch.optim.SGD([_course_p], lr=0.1)\n"
+                "_course_p.sum().backward()\n"
+                "_course_o.step()\n"
+                "del _course_torch, _course_p, _course_o\n"
+            )
         self._expect_no_error(self._execute(code, _code_indices(self.nb)[0], store_history=False))
 
     @staticmethod
