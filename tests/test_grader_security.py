@@ -525,3 +525,161 @@ def test_container_recipe_runs_its_grading_command(tmp_path):
         rows = {row["name"]: row for row in csv.DictReader(f)}
     assert {n: r["status"] for n, r in rows.items()} == {"kim": "ok", "lee": "invalid_notebook", "park": "missing"}
     assert rows["kim"]["isolation"] == "bubblewrap"
+
+
+# --- 6. 레드팀 공격 (tests/grading_data/redteam, issue 19 §3) --------------------------------------
+# 552e43e에 통한 공격들: 파일마다 믿을 수 있는 채점 도구가 내야 할 결과가 적혀 있습니다. 아직 막지 못한 것은
+# xfail(strict)로 두어, 막으면 테스트가 알려 줍니다 (README의 교사용 안내에도 그대로 적습니다).
+REDTEAM = kit.HERE / "redteam"
+REDTEAM_XFAIL: dict[str, str] = {}
+
+
+def _redteam_files() -> list[Path]:
+    return sorted(p for p in REDTEAM.glob("r*") if p.suffix in (".py", ".ipy"))
+
+
+def _redteam_content() -> list[Path]:
+    return [p for p in _redteam_files() if "\n# expect:" in p.read_text(encoding="utf-8")]
+
+
+def _redteam_param(stem: str):
+    marks = [pytest.mark.xfail(strict=True, reason=REDTEAM_XFAIL[stem[:3]])] if stem[:3] in REDTEAM_XFAIL else []
+    return pytest.param(stem, marks=marks, id=stem[:3])
+
+
+@pytest.fixture(scope="module", params=["zygote", "plain"])
+def redteam(request, tmp_path_factory):
+    """노트북 내용 공격 전부를 한 번에 채점 (memory_mb가 있는 것은 그 메모리 제한으로 따로) + 정직한 답 하나.
+
+    두 길로: 미리 불러 둔 zygote에서 갈라 낸 커널(root + bubblewrap의 기본)과 제출마다 새로 띄운 커널(--no-preload).
+    """
+    if not SANDBOX:
+        pytest.skip(f"bubblewrap을 쓸 수 없습니다: {sandbox.probe()}")
+    base = tmp_path_factory.mktemp("redteam")
+    exercises, solutions = kit.course(base / "course")
+    groups: dict[int, list[Path]] = {}
+    for path in _redteam_content():
+        groups.setdefault(int(kit.expectation(path).get("memory_mb", 4096)), []).append(path)
+    graded = {}
+    for memory_mb, paths in sorted(groups.items()):
+        folder = base / f"submissions-{memory_mb}"
+        folder.mkdir()
+        for path in paths:
+            kit.write(folder, f"{path.stem}.ipynb", kit.with_trick(path, exercises, "tok", 1, base / "canary"))
+        if memory_mb == 4096:
+            kit.write(folder, "honest.ipynb", kit.solved())
+        results, out = kit.grade_folder(
+            folder,
+            exercises,
+            solutions,
+            timeout=TIMEOUT,
+            max_output_bytes=1024 * 1024,
+            memory_bytes=memory_mb * 1024**2,
+            grading_seed=2,
+            preload=request.param == "zygote",
+        )
+        for r in results:
+            feedback = (out / "feedback" / report.feedback_name(r.path)).read_text(encoding="utf-8")
+            graded[Path(r.path).stem] = (r, feedback)
+    return graded
+
+
+@pytest.mark.parametrize("stem", [_redteam_param(p.stem) for p in _redteam_content()])
+def test_red_team_attack_gets_a_trustworthy_outcome(redteam, stem):
+    expect = kit.expectation(next(p for p in _redteam_content() if p.stem == stem))
+    r, feedback = redteam[stem]
+    problems = []
+    if r.status != expect["status"]:
+        problems.append(f"상태 {r.status} (기대 {expect['status']}): {r.detail}")
+    if "passed_max" in expect and r.passed > expect["passed_max"]:
+        problems.append(f"통과 {r.passed} > {expect['passed_max']}")
+    for text in expect.get("note_lacks", []):
+        if text in feedback + r.detail:
+            problems.append(f"피드백에 {text!r}이(가) 나옴")
+    assert not problems, "\n".join(problems)
+
+
+def test_red_team_honest_answer_is_not_flagged(redteam):
+    honest, _ = redteam["honest"]
+    assert (honest.status, honest.passed, honest.tamper) == ("ok", 5, []), (honest.status, honest.detail)
+
+
+def _redteam_constants(stem: str) -> dict:
+    namespace: dict = {}
+    exec((REDTEAM / f"{stem}.py").read_text(encoding="utf-8"), namespace)  # 상수만 있는 파일 (FILES/RUN/EXPECT)
+    return namespace
+
+
+def test_every_red_team_file_is_wired():
+    """레드팀 파일마다 테스트가 있습니다: `# expect:` 파일은 위의 매개변수 테스트, 나머지는 아래의 폴더 배치 테스트."""
+    folder_attacks = {"r05", "r07", "r14"}
+    for path in _redteam_files():
+        assert path in _redteam_content() or path.stem[:3] in folder_attacks, path.name
+
+
+@pytest.mark.skipif(not SANDBOX, reason="bubblewrap이 필요합니다")
+def test_red_team_r05_display_name_collisions_survive_shards_and_merge(tmp_path):
+    constants = _redteam_constants("r05_merge_display_name_collision")
+    exercises, solutions = kit.course(tmp_path / "course")
+    folder = tmp_path / "submissions"
+    for raw in constants["FILES"]:
+        path = Path(os.fsdecode(bytes(folder)) + "/" + os.fsdecode(raw))
+        kit.write(path.parent, path.name, kit.exercise())
+    course = ["--exercises", str(exercises), "--solutions", str(solutions), "--timeout", str(TIMEOUT), "--seed", "3"]
+    parts = []
+    for k in (1, 2):
+        part = tmp_path / "grades" / f"part-{k}.csv"
+        assert grade.main([str(folder), "--out", str(part), "--shard", f"{k}/2", *course]) == 0
+        parts.append(str(part))
+    out = tmp_path / "grades" / "grades.csv"
+    expect = constants["EXPECT"]
+    assert grade.main(["merge", *parts, "--out", str(out)]) == expect["merge_returncode"]
+    with open(out, encoding="utf-8-sig", newline="") as f:
+        rows = list(csv.DictReader(f))
+    assert len(rows) == expect["rows"] and len({row["file"] for row in rows}) == expect["distinct_file_values"], rows
+    feedback = list(out.with_name("grades_feedback").iterdir())
+    assert len({p.name for p in feedback}) == expect["distinct_feedback_files"], feedback
+
+
+@pytest.mark.skipif(not SANDBOX or os.geteuid() != 0, reason="root로 bubblewrap 채점할 때만 (uid를 고름)")
+def test_red_team_r07_concurrent_jobs_never_share_a_uid(tmp_path, monkeypatch):
+    constants = _redteam_constants("r07_shared_uid_process_quota")
+    monkeypatch.setattr(sandbox, "pick_uid", lambda: constants["RUN"]["pick_uid"])  # 무작위가 늘 같은 uid를 고른다면
+    exercises, solutions = kit.course(tmp_path / "course")
+    folder = tmp_path / "submissions"
+
+    def inserted(nb, code):
+        position = next(i for i, c in enumerate(nb.cells) if "import torch" in c.source) + 1
+        nb.cells.insert(position, kit.nbformat.v4.new_code_cell(code))
+        return nb
+
+    kit.write(folder, "a_attacker.ipynb", inserted(kit.exercise(), constants["ATTACKER"]))
+    kit.write(folder, "b_blank.ipynb", kit.exercise())
+    kit.write(folder, "c_victim.ipynb", inserted(kit.solved(), constants["VICTIM"]))
+    results, _ = kit.grade_folder(
+        folder,
+        exercises,
+        solutions,
+        timeout=60,
+        memory_bytes=4 * 1024**3,
+        grading_seed=2,
+        jobs=constants["RUN"]["jobs"],
+    )
+    victim = next(r for r in results if r.path == "c_victim.ipynb")
+    assert constants["EXPECT"]["victim_note_lacks"] not in " ".join(victim.notes) + victim.detail, victim.notes
+    assert victim.passed == 5, (victim.status, victim.detail, victim.notes)
+
+
+@pytest.mark.skipif(not SANDBOX, reason="bubblewrap이 필요합니다")
+def test_red_team_r14_file_name_and_metadata_disagree(tmp_path):
+    constants = _redteam_constants("r14_other_exercise_by_metadata")
+    exercises, solutions = kit.course(tmp_path / "course")
+    folder = tmp_path / "submissions"
+    (name,) = constants["FILES"]
+    nb = kit.solved()
+    nb.metadata["course"] = {"exercise_set": kit.SET}
+    kit.write(folder / Path(name).parent, Path(name).name, nb)
+    results, _ = kit.grade_folder(folder, exercises, solutions, timeout=TIMEOUT, memory_bytes=4 * 1024**3)
+    (r,) = results
+    assert r.status == constants["EXPECT"]["status"] and "mismatch" in r.flags, (r.status, r.detail)
+    assert "06" in r.detail, r.detail

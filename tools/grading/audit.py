@@ -352,6 +352,10 @@ class _Scanner(ast.NodeVisitor):
                 self.flag(f"매직이나 셸 명령 (%{name})" if name else "매직이나 셸 명령")
             for arg in node.args[1:]:
                 self.visit(arg)
+                if isinstance(arg, ast.Constant) and isinstance(arg.value, str) and arg.value.strip():
+                    inner = _python(arg.value)  # %%time, %timeit 안의 코드도 같은 검사를 받습니다 (r11)
+                    if inner is not None:
+                        self.found += _Scanner(self.profile).scan(inner)
             return
         self.generic_visit(node)
 
@@ -409,6 +413,9 @@ RUNTIME_TEXT = {
     "namespace": "점검이 쓰는 이름이 다른 것을 가리킴",
     "history": "점검 셀의 코드가 실행 전에 바뀜 (입력 변환기)",
     "internal": "채점 도구의 감사 코드가 실패함",
+    "liar": "점검의 비교를 속일 수 있는 클래스를 만듦 (값 타입의 하위 클래스, 비교·torch/NumPy 프로토콜 정의)",
+    "thread": "학생 코드가 스레드를 띄움",
+    "reply": "커널이 채점 도구와의 통신 규칙을 어김 (한 셀에 답장 두 번, 읽을 수 없는 메시지)",
     "flood": "감사 보고가 너무 많음",
     "garbage": "감사 보고 통로에 알 수 없는 내용이 들어옴",
 }
@@ -420,7 +427,10 @@ _DETAIL = re.compile(r"[^0-9A-Za-z_.\[\]'<>가-힣-]")
 def runtime_findings(run: dict) -> list[str]:
     """커널 쪽 감사의 보고(run["reports"])를 한국어 문장으로. 숨은 점검 뒤의 보고는 종류만 씁니다."""
     found = []
-    for category, detail, after_hidden in run.get("reports") or []:
+    reports = list(run.get("reports") or [])
+    # 숨은 점검 뒤의 보고는 종류만, 순서 없이 (도착 순서로 숨은 점검의 내용을 알리는 통로가 되지 않게)
+    reports = [r for r in reports if not r[2]] + sorted({(r[0], "", True) for r in reports if r[2]})
+    for category, detail, after_hidden in reports:
         text = RUNTIME_TEXT.get(category, RUNTIME_TEXT["garbage"])
         detail = "" if after_hidden or category not in RUNTIME_TEXT else _DETAIL.sub("", str(detail))[:80]
         suffix = " (숨은 점검 중)" if after_hidden else ""
@@ -428,6 +438,6 @@ def runtime_findings(run: dict) -> list[str]:
     if run.get("status") == "ok":
         if run.get("report_eof_early"):
             found.append(f"커널 감사: {CLOSED}")
-        if not {"student", "end"} <= set(run.get("ends") or []):
+        if not {"student", "end"} <= set(run.get("ends") or []) or run.get("unacked"):
             found.append(f"커널 감사: {NO_AUDIT}")
     return list(dict.fromkeys(found))[:40]

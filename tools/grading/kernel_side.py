@@ -49,7 +49,12 @@ CATEGORIES = (
     "namespace",  # 점검이 쓰는 이름을 다시 묶음
     "history",  # 점검 셀 코드가 실행 전에 바뀜
     "internal",  # 채점 코드 자체의 오류
+    "liar",  # 점검의 비교를 속일 수 있는 클래스 (비교·진릿값·torch/NumPy 프로토콜을 학생이 정의)
+    "thread",  # 학생 코드가 띄운 스레드
 )
+# 점검의 결과를 바꿀 수 있는 조작: 보고된 뒤의 점검은 통과로 세지 않습니다 (점수가 조작의 덕을 보지 않게)
+TAINTING = {"patch", "changed", "hook", "dispatch", "namespace", "trace", "liar", "thread", "audit-hook", "history"}
+TAINTING |= {"ctypes", "frame", "gc", "code-object"}
 CODE_SUFFIXES = (".py", ".pyc", ".pyo", ".pyw", ".pth", ".so", ".pyd")
 _STATE: dict = {}
 
@@ -66,10 +71,48 @@ def _read_all(fd: int) -> bytes:
 
 
 # --- 1-4: 커널 띄우기 -------------------------------------------------------------------------
+KERNEL_NAME = "course_grader_kernel"
+GRADER_EVENT = "course_grader"  # 채점 도구의 셀이 부르는 감사 이벤트: sys.audit(GRADER_EVENT, 할 일, 표, 인자)
+FLAG_EVENT = "course_grader.flag"  # 포장(guard)이 학생 코드의 호출을 알리는 감사 이벤트
+
+
 def main(config_fd: int | None = None) -> None:
+    """커널을 띄웁니다. 감사 코드는 학생 코드가 닿지 않는 사본(_private)에서 돕니다.
+
+    학생 코드는 이 모듈의 사전을 바꿀 수 있으므로(sys.modules, 함수의 __globals__는 감사되지 않음), 감사에 쓰는
+    함수는 모두 새 전역 사전을 쓰는 사본으로 다시 만들고, 이 모듈은 sys.modules에서 뺍니다. 사본에 닿는 길은
+    감사 훅의 클로저(파이썬에서 꺼낼 수 없음)와 실행 중인 프레임뿐이고, 프레임에 닿는 길(sys._getframe,
+    sys._current_frames, tb_frame 등)은 감사 훅이 보고합니다. 채점 도구의 셀은 모듈을 부르지 않고 감사 이벤트를
+    냅니다. 끝 표시(END nonce 표)의 nonce는 훅의 클로저에만 있어 학생 코드가 읽을 수 없습니다.
+    """
+    private = _private()
+    decoy = private["_start"](config_fd)
+    del private
+    _STATE.update(decoy)  # 이 모듈(sys.modules에 남은 미끼)의 _STATE: 가짜 nonce의 END 줄은 조작으로 보입니다
+    from ipykernel import kernelapp
+
+    kernelapp.launch_new_instance()
+
+
+def _private() -> dict:
+    import types
+
+    shared = globals()
+    private = dict(shared)
+    private["_STATE"] = {}
+    for key, value in shared.items():
+        if type(value) is types.FunctionType and value.__globals__ is shared:
+            copy = types.FunctionType(value.__code__, private, value.__name__, value.__defaults__, value.__closure__)
+            copy.__kwdefaults__ = value.__kwdefaults__
+            private[key] = copy
+    return private
+
+
+def _start(config_fd: int | None) -> dict:
     import json
 
     config = json.loads(_read_all(int(sys.argv[1]) if config_fd is None else config_fd))
+    nonce = config.pop("nonce")
     _STATE["config"] = config
     _limits(config)
     _drop_uid(config)
@@ -78,8 +121,8 @@ def main(config_fd: int | None = None) -> None:
     _STATE["fd"] = fd
     roots = _roots(config)
     _STATE["roots"] = roots
-    _install_hook(fd, roots)
-    _write(f"READY {config['nonce']}")
+    _install_hook(fd, roots, nonce)
+    _write(f"READY {nonce}")
     home, work = config["home"], config["work"]
     for folder in (home, work):
         os.makedirs(folder, exist_ok=True)
@@ -96,9 +139,7 @@ def main(config_fd: int | None = None) -> None:
     os.chdir(work)
     sys.path.insert(0, work)  # 보통의 노트북처럼 작업 폴더의 모듈을 불러올 수 있게 (감사는 그것을 환경 밖으로 봅니다)
     sys.argv = ["ipykernel_launcher", "-f", config["connection_file"]]
-    from ipykernel import kernelapp
-
-    kernelapp.launch_new_instance()
+    return {"config": {"nonce": os.urandom(16).hex()}, "fd": fd}
 
 
 # --- 미리 불러 둔 프로세스(zygote)에서 제출마다 새 커널 갈라 내기 ------------------------------------------------
@@ -193,6 +234,9 @@ def _spawn(request: dict, fds: list[int], answer: int) -> None:
     """zygote의 자식(A)에서: 샌드박스에 들어가 커널(B)을 만들고, B의 pid를 answer 파이프로 알리고 끝납니다."""
     import struct
 
+    if request.get("cgroup"):  # 이름공간에 들어가기 전에 (들어가면 /sys/fs/cgroup이 안 보임). 커널이 물려받음
+        with open(request["cgroup"], "w", encoding="ascii") as procs:
+            procs.write(str(os.getpid()))
     _enter(int(request["target"]))
     pid = os.fork()
     if pid:
@@ -367,8 +411,9 @@ def _write(line: str) -> None:
 
 
 # --- 3: 감사 훅 -------------------------------------------------------------------------------
-def _install_hook(fd: int, roots: tuple[str, ...]) -> None:
+def _install_hook(fd: int, roots: tuple[str, ...], nonce: str) -> None:
     import _thread
+    import threading
     import types
 
     write = os.write
@@ -394,6 +439,8 @@ def _install_hook(fd: int, roots: tuple[str, ...]) -> None:
         return filename.startswith(roots) or filename.startswith("<frozen ")
 
     def report(category: str, detail: str = "") -> None:
+        if category in TAINTING:
+            taint[0] = True
         key = (category, detail)
         if key in seen or len(seen) >= 300:
             return
@@ -479,6 +526,8 @@ def _install_hook(fd: int, roots: tuple[str, ...]) -> None:
         if not isinstance(path, (str, bytes)):
             return
         path = fsdecode(path)
+        if started[0] and path.startswith("/proc/") and path.rstrip("/").endswith(("/mem", "/pagemap", "/environ")):
+            report("ctypes", "proc-mem")  # 자기 프로세스의 메모리를 파일로 읽기
         if not path.endswith(CODE_SUFFIXES):
             return
         mode, flags = args[1], args[2] if len(args) > 2 else 0
@@ -491,6 +540,60 @@ def _install_hook(fd: int, roots: tuple[str, ...]) -> None:
         elif not os.path.abspath(path).startswith(roots) and not os.path.abspath(path).startswith(cell_files):
             report("load-code", os.path.basename(path))
 
+    def on_call(args, caller):
+        """채점 도구의 셀: 할 일을 하고 `END nonce 표`를 씁니다. 표는 셀마다 새것이고 한 번만 받습니다."""
+        if len(args) < 2 or not isinstance(args[1], str):
+            return
+        op, token, arg = args[0], args[1], args[2] if len(args) > 2 else None
+        if token in used_tokens:
+            report("internal", "repeat")
+            return
+        used_tokens.add(token)
+        tainted = False
+        if op == "snapshot":
+            if started[0]:
+                report("internal", "snapshot")
+                return
+            snapshot()
+        elif op == "remember":
+            remember(arg)
+        elif op == "verify":
+            tainted = verify() or taint[0]
+        elif op == "audit":
+            audit(arg)
+        elif op == "hidden_phase":
+            hidden_phase(arg)
+        else:
+            return
+        try:  # 점검 셀 끝에서 조작의 흔적이 보였으면 그 점검은 통과로 세지 않습니다 (tainted)
+            write(fd, f"END {nonce} {token}{' tainted' if tainted else ''}\n".encode("ascii"))
+        except OSError:
+            pass
+
+    def on_flag(args, caller):
+        if len(args) == 2 and args[0] in ("dispatch", "changed") and isinstance(args[1], str):
+            report(args[0], args[1][:100])
+
+    def student_code(func) -> bool:
+        """학생이 정의한 파이썬 함수인가 (정확한 함수 타입만 보므로 가짜 __code__에 속지 않습니다)."""
+        if type(func) is method_type:
+            func = func.__func__
+        if type(func) is not function_type:
+            return False
+        name = func.__code__.co_filename
+        return not (is_lib(name) or name == "<string>")
+
+    def on_thread(args, caller):
+        if not started[0] or not args:
+            return
+        func = args[0]
+        target = func.__self__ if type(func) is method_type else None
+        if isinstance(target, threading.Thread):
+            if _student_thread(target, student_code):
+                report("thread")
+        elif student_code(func):
+            report("thread")
+
     def on_process(args, caller):
         if started[0] and (not is_lib(caller) or caller.startswith(process_helpers)):
             report("process")
@@ -502,7 +605,14 @@ def _install_hook(fd: int, roots: tuple[str, ...]) -> None:
 
         return check
 
+    used_tokens: set[str] = set()
+    taint = [False]  # 점검의 결과를 바꿀 수 있는 조작을 한 번이라도 보고했으면 True
+    method_type = types.MethodType
     watched = {
+        GRADER_EVENT: on_call,
+        FLAG_EVENT: on_flag,
+        "_thread.start_new_thread": on_thread,
+        "sys._current_frames": from_student("frame"),
         "exec": from_student("exec"),
         "compile": from_student("compile"),
         "code.__new__": from_student("code-object"),
@@ -539,7 +649,19 @@ def _install_hook(fd: int, roots: tuple[str, ...]) -> None:
     _STATE["started"] = started
     _STATE["protected"] = protected
     _STATE["report"] = report
+    _STATE["student_code"] = student_code
     sys.addaudithook(hook)
+
+
+def _student_thread(thread, student_code) -> bool:
+    """학생 코드가 띄운 스레드인가: 대상 함수나 run 메서드를 학생이 정의했습니다."""
+    try:
+        fields = object.__getattribute__(thread, "__dict__")
+    except Exception:
+        return True
+    if student_code(fields.get("_target")):
+        return True
+    return any(student_code(cls.__dict__.get("run")) for cls in type.__getattribute__(type(thread), "__mro__"))
 
 
 # --- 채점 도구의 셀이 부르는 것 ----------------------------------------------------------------
@@ -764,25 +886,21 @@ def _guard_mode_escapes() -> None:
     import importlib
 
     roots = _STATE["roots"]
-    report = _STATE["report"]
-    getframe = sys._getframe
     torch_modules = [m for n, m in list(sys.modules.items()) if m is not None and n.split(".")[0] == "torch"]
-    for module_name, names in _MODE_ESCAPES.items():
+    torch_dir = os.path.dirname(sys.modules["torch"].__file__) + os.sep
+    escapes = {name: ("dispatch", False) for names in _MODE_ESCAPES.values() for name in names}
+    escapes["_dispatch_library"] = ("dispatch", True)  # torch.library.Library(...): 디스패처에 커널 등록 (r09)
+    for module_name, names in [*_MODE_ESCAPES.items(), ("torch._C", ("_dispatch_library",))]:
         try:
             module = importlib.import_module(module_name)
         except Exception:
             continue
         for name in names:
             original = getattr(module, name, None)
-            if original is None:
+            if original is None or getattr(original, "__name__", None) is None:
                 continue
-
-            def guarded(*args, _original=original, _name=name, **kwargs):
-                if not getframe(1).f_code.co_filename.startswith(roots):
-                    report("dispatch", _name)
-                return _original(*args, **kwargs)
-
-            guarded.__name__ = guarded.__qualname__ = name
+            category, deep = escapes[name]
+            guarded = _guard(original, name, category, roots, torch_dir if deep else None)
             guarded.__doc__ = getattr(original, "__doc__", None)
             for other in torch_modules:
                 try:
@@ -804,28 +922,63 @@ def _guard_course_methods() -> None:
     기록의 상태 비교(_given_findings)는 점검 셀 끝마다만 보므로, 한 셀 안에서 지우고 다시 훈련하는 것은 이
     포장이 그 순간에 알립니다. 스냅숏보다 먼저 바꾸므로 스냅숏에는 포장이 들어갑니다.
     """
-    module = sys.modules.get("helper_functions")
     roots = _STATE["roots"]
-    report = _STATE["report"]
-    getframe = sys._getframe
-    for class_name, methods in _COURSE_GUARDS.items():
-        cls = getattr(module, class_name, None)
+    guards = [
+        (sys.modules.get("helper_functions"), class_name, methods, None)
+        for class_name, methods in _COURSE_GUARDS.items()
+    ]
+    torch = sys.modules.get("torch")
+    if torch is not None:  # 디스패처에 커널을 등록하는 메서드 (r09): 학생 코드가 부르면 보고
+        torch_dir = os.path.dirname(torch.__file__) + os.sep
+        library = sys.modules.get("torch.library")
+        guards.append(
+            (library, "Library", ("define", "impl", "fallback", "_register_fake", "_impl_with_aoti_compile"), torch_dir)
+        )
+        guards.append(
+            (torch._C, "_DispatchModule", ("def_", "define", "impl", "impl_t_t", "fallback", "def_legacy"), torch_dir)
+        )
+    for module, class_name, methods, deep in guards:
+        cls = getattr(module, class_name, None) if module is not None else None
         if not isinstance(cls, type):
             continue
         for name in methods:
             original = cls.__dict__.get(name)
             if original is None:
                 continue
-
-            def guarded(self, *args, _original=original, _name=f"{class_name}.{name}", **kwargs):
-                if not getframe(1).f_code.co_filename.startswith(roots):
-                    report("changed", f"helper_functions.{_name}")
-                return _original(self, *args, **kwargs)
-
-            guarded.__name__ = name
+            category = "changed" if deep is None else "dispatch"
+            guarded = _guard(original, f"{class_name}.{name}", category, roots, deep)
             guarded.__qualname__ = f"{class_name}.{name}"
             guarded.__doc__ = getattr(original, "__doc__", None)
-            type.__setattr__(cls, name, guarded)
+            try:
+                type.__setattr__(cls, name, guarded)
+            except (TypeError, AttributeError):
+                pass
+
+
+def _guard(original, name: str, category: str, roots: tuple, skip_dir: str | None):
+    """original을 '학생 코드가 부르면 감사 이벤트로 알리는' 포장으로 (전역 사전은 비어 있어 감사 코드에 닿지 않음).
+
+    skip_dir가 있으면 바로 부른 곳이 아니라 그 폴더(torch) 밖의 가장 가까운 호출자를 봅니다.
+    """
+    import builtins
+    import types
+
+    audit, getframe, label = sys.audit, sys._getframe, ("helper_functions." + name if category == "changed" else name)
+    roots = (*roots, "<frozen ")
+
+    def guarded(*args, **kwargs):
+        frame = getframe(1)
+        while skip_dir is not None and frame is not None and frame.f_code.co_filename.startswith(skip_dir):
+            frame = frame.f_back
+        if frame is not None and not frame.f_code.co_filename.startswith(roots):
+            audit("course_grader.flag", category, label)
+        return original(*args, **kwargs)
+
+    out = types.FunctionType(
+        guarded.__code__, {"__builtins__": builtins}, name.rsplit(".", 1)[-1], None, guarded.__closure__
+    )
+    out.__qualname__ = name
+    return out
 
 
 def snapshot() -> None:
@@ -852,10 +1005,106 @@ def snapshot() -> None:
     _STATE["ipython"] = _ipython_state()
     _STATE["torch"] = {k: dict(v) if isinstance(v, dict) else v for k, v in _torch_state().items()}
     _STATE["known_modules"] = set(sys.modules)
+    _STATE["classes"] = _all_classes()
     protected = _STATE["protected"]
     protected |= {id(m) for m, _, _ in snap["modules"].values()}
     protected |= set(snap["classes"]) | set(snap["functions"])
     _STATE["started"][0] = True
+
+
+def _all_classes() -> dict:
+    """지금 있는 모든 클래스 (id -> 클래스: 참조를 쥐어 id가 다시 쓰이지 않게). type.__subclasses__로 object부터."""
+    found: dict = {}
+    stack = [object]
+    subclasses = type.__subclasses__
+    while stack:
+        cls = stack.pop()
+        try:
+            children = subclasses(cls)
+        except TypeError:
+            children = []
+        for child in children:
+            if id(child) not in found:
+                found[id(child)] = child
+                stack.append(child)
+    return found
+
+
+# 점검의 비교를 속일 수 있는 특수 메서드: 학생이 정의하면 보고합니다 (r01, r04, r10)
+_LIAR_METHODS = {"__eq__", "__ne__", "__lt__", "__le__", "__gt__", "__ge__", "__bool__", "__len__", "__hash__"}
+_LIAR_METHODS |= {"__torch_function__", "__torch_dispatch__", "__array_function__", "__array_ufunc__", "__array__"}
+_LIAR_METHODS |= {"__array_wrap__", "__array_finalize__", "__instancecheck__", "__subclasscheck__", "__float__"}
+_LIAR_METHODS |= {"__int__", "__index__", "__complex__", "__abs__", "__getattribute__", "__class__"}
+
+
+def _value_types() -> tuple:
+    kinds = [int, float, complex, str, bytes, list, tuple, dict, set, frozenset]
+    torch, numpy = sys.modules.get("torch"), sys.modules.get("numpy")
+    if torch is not None:
+        kinds.append(torch.Tensor)
+    if numpy is not None:
+        kinds += [numpy.ndarray, numpy.generic]
+    return tuple(kinds)
+
+
+def _class_findings() -> list[tuple[str, str]]:
+    """학생 코드가 만든 클래스 가운데 점검의 비교를 속일 수 있는 것 (r01, r04, r10).
+
+    값 타입(텐서, 배열, 수, 컨테이너)의 하위 클래스에 학생이 정의한 메서드가 있거나, 어느 클래스든 비교·진릿값·
+    torch/NumPy 프로토콜 메서드를 학생이 정의했으면 보고합니다. 점검은 학생이 돌려준 값의 특수 메서드를
+    부르므로 (==, torch.equal, np.allclose, .tolist(), .item()), 그런 값은 무엇과도 같다고 답할 수 있습니다.
+    학생이 정의했는지는 메서드가 정확히 파이썬 함수이고 그 코드가 라이브러리 밖(노트북 셀)에 있는지로 봅니다.
+    """
+    known = _STATE.get("classes")
+    if known is None:
+        return []
+    student_code = _STATE["student_code"]
+    values = _value_types()
+    found = []
+    for key, cls in _all_classes().items():
+        if key in known:
+            continue
+        try:
+            entries = type.__dict__["__dict__"].__get__(cls)
+            own = {k for k, v in entries.items() if student_code(_unwrap_exact(v))}
+            if not own:
+                continue
+            liar = own & _LIAR_METHODS
+            if liar - {"__len__", "__hash__"} or issubclass(cls, values):
+                name = type.__dict__["__name__"].__get__(cls)
+                found.append(("liar", f"{name}.{sorted(liar or own)[0]}"))
+        except Exception:
+            found.append(("liar", "?"))
+    return found[:20]
+
+
+def _unwrap_exact(value):
+    import functools
+
+    for _ in range(5):
+        kind = type(value)
+        if kind in (staticmethod, classmethod):
+            value = value.__func__
+        elif kind is property:
+            value = value.fget
+        elif kind is functools.partial:
+            value = value.func
+        else:
+            break
+    return value
+
+
+def _thread_findings() -> list[tuple[str, str]]:
+    """학생 코드가 띄워 아직 도는 스레드 (r12, r13: 커널의 세션으로 답장을 위조하는 스레드)."""
+    import threading
+
+    student_code = _STATE["student_code"]
+    found = []
+    for thread in threading.enumerate():
+        if thread is not threading.main_thread() and _student_thread(thread, student_code):
+            found.append(("thread", ""))
+            break
+    return found
 
 
 def _same(a, b) -> bool:
@@ -948,27 +1197,14 @@ def _compare(full: bool) -> list[tuple[str, str]]:
 
 def _library_wrapper(now, before, package: str) -> bool:
     """라이브러리가 스스로 씌운 포장(예: torch가 나중에 manual_seed에 씌우는 dynamo 포장)이면 True."""
-    if getattr(now, "__wrapped__", None) is not before:
-        return False
-    code = getattr(now, "__code__", None)
+    import types
+
+    if type(now) is not types.FunctionType or now.__dict__.get("__wrapped__") is not before:
+        return False  # 정확히 파이썬 함수만: __wrapped__와 __code__를 흉내 낸 객체에 속지 않게 (r02)
+    code = now.__code__
     module = sys.modules.get(package.split(".")[0])
     folder = os.path.dirname(getattr(module, "__file__", "") or "")
     return bool(folder) and code is not None and code.co_filename.startswith(folder + os.sep)
-
-
-def _unwrap(value):
-    import functools
-
-    for _ in range(5):
-        if isinstance(value, functools.partial):
-            value = value.func
-        elif type(value) is property:
-            value = value.fget
-        elif type(value) in (staticmethod, classmethod) or hasattr(value, "__func__"):
-            value = value.__func__
-        else:
-            break
-    return value
 
 
 def _own_package(cls, value) -> bool:
@@ -977,7 +1213,7 @@ def _own_package(cls, value) -> bool:
     학생이 라이브러리 함수를 그대로 가져다 끼우는 경우는 이 비교로는 보이지 않지만, 그렇게 하려면 대입이나
     setattr(정적 검사), 또는 exec·모듈 쓰기·pickle(감사 훅)이 필요합니다.
     """
-    code = getattr(_unwrap(value), "__code__", None)
+    code = _real_code(value)
     module = sys.modules.get(str(getattr(cls, "__module__", "")).split(".")[0])
     path = getattr(module, "__file__", None)
     if code is None or not isinstance(path, str) or not path.startswith(_STATE["roots"]):
@@ -994,10 +1230,14 @@ def _late_library(value) -> bool:
     조작으로 보지 않습니다. 학생이 바꾼 값(노트북이나 /tmp의 코드, 스냅숏 전부터 있던 라이브러리 함수)은
     여기에 해당하지 않습니다.
     """
-    value = _unwrap(value)
-    code = getattr(value, "__code__", None)
-    module_name = getattr(value, "__module__", None)
-    if code is None or not isinstance(module_name, str) or module_name in _STATE["known_modules"]:
+    import types
+
+    value = _unwrap_exact(value)
+    if type(value) is not types.FunctionType:  # 정확히 파이썬 함수만 (흉내 낸 __module__, __code__에 속지 않게: r10)
+        return False
+    code = value.__code__
+    module_name = value.__dict__.get("__module__", value.__module__)
+    if not isinstance(module_name, str) or module_name in _STATE["known_modules"]:
         return False
     module = sys.modules.get(module_name)
     path = getattr(module, "__file__", None)
@@ -1006,29 +1246,45 @@ def _late_library(value) -> bool:
 
 def _library_callable(value, roots) -> bool:
     """라이브러리(환경 안의 파일이나 C)에 정의된 호출 가능한 값이면 True (IPython이 셀마다 씌우는 것 등)."""
-    import functools
+    import types
 
     for _ in range(5):
-        if isinstance(value, functools.partial):
-            value = value.func
-        elif hasattr(value, "__func__"):
+        value = _unwrap_exact(value)
+        if type(value) is types.MethodType:
             value = value.__func__
         else:
             break
-    code = getattr(value, "__code__", None)
-    if code is not None:
-        return code.co_filename.startswith(roots)
-    if type(value).__name__ in ("builtin_function_or_method", "method-wrapper", "wrapper_descriptor"):
+    if type(value) is types.FunctionType:
+        return value.__code__.co_filename.startswith(roots)
+    if type(value) in (types.BuiltinFunctionType, types.MethodWrapperType, types.WrapperDescriptorType):
         return True
     return _defined_in_library(value, roots)
 
 
 def _defined_in_library(obj, roots) -> bool:
+    student_code = _STATE.get("student_code")
+    if student_code is not None and _student_class(type(obj), student_code):
+        return False  # __module__는 흉내 낼 수 있으므로, 학생이 정의한 메서드가 있는 클래스는 라이브러리가 아님
     module = sys.modules.get(getattr(type(obj), "__module__", "") or "")
     if getattr(type(obj), "__module__", "") == "builtins":
         module = sys.modules.get(getattr(obj, "__module__", "") or "")
     path = getattr(module, "__file__", None)
     return module is not None and (path is None or str(path).startswith(roots))
+
+
+def _student_class(cls, student_code) -> bool:
+    try:
+        mro = type.__dict__["__mro__"].__get__(cls)
+        return any(student_code(_unwrap_exact(v)) for c in mro for v in type.__dict__["__dict__"].__get__(c).values())
+    except Exception:
+        return True
+
+
+def _real_code(value):
+    import types
+
+    value = _unwrap_exact(value)
+    return value.__code__ if type(value) is types.FunctionType else None
 
 
 def _namespace_findings(ns: dict, before: dict) -> list[tuple[str, str]]:
@@ -1133,22 +1389,26 @@ def _emit(found: list[tuple[str, str]]) -> None:
         report(category, detail)
 
 
-def verify() -> None:
-    """점검 셀 끝에서: 모듈·클래스 사전과 훅만 빠르게 비교합니다."""
+def verify() -> bool:
+    """점검 셀 끝에서: 모듈·클래스 사전, 훅, 학생이 만든 클래스를 빠르게 비교합니다. 흔적이 있으면 True."""
     try:
-        _emit(_compare(full=False))
+        found = _compare(full=False) + _class_findings()
+        _emit(found)
+        return bool(found)
     except Exception as err:
         _STATE["report"]("internal", type(err).__name__)
+        return True
 
 
-def audit(phase: str) -> None:
-    """전체 비교. 끝에 `END <nonce> <phase>`를 씁니다 (이 줄이 없으면 채점하는 쪽이 review로 봅니다)."""
+def audit(phase: str | None = None) -> None:
+    """전체 비교. 끝 표시(END)는 이것을 부른 감사 훅이 씁니다 (없으면 채점하는 쪽이 review로 봅니다)."""
     try:
         found = _compare(full=True)
+        found += _class_findings()
+        found += _thread_findings()
         _emit(found)
     except Exception as err:
         _STATE["report"]("internal", type(err).__name__)
-    _write(f"END {_STATE['config']['nonce']} {phase}")
 
 
 def hidden_phase(seed: int | None) -> None:

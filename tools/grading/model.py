@@ -61,6 +61,7 @@ class Result:
     run_status: str = ""  # 실행의 상태 (review로 바뀌기 전의 ok, timeout 등)
     flags: list[str] = field(default_factory=list)  # review의 종류: tamper, solution, copy
     solution_reasons: list[str] = field(default_factory=list)  # 공개된 해답으로 보이는 근거
+    mismatch: str = ""  # 파일 이름과 메타데이터의 연습이 다름 (flags: mismatch)
     answers_hash: str = ""  # 답 셀(정규화)의 지문: 같은 답을 낸 제출 찾기 (빈 답이면 "")
     same_answers_as: list[str] = field(default_factory=list)  # 답 셀이 같은 다른 학생의 제출
     hints: list[str] = field(default_factory=list)  # 상태에 대한 학생용 설명 (시간 초과면 어느 셀인지 등)

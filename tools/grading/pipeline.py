@@ -23,9 +23,11 @@ from tools.grading.submission import (
     display_path,
     identify,
     load_exercises,
+    name_disagrees,
     read_file,
     read_submission,
     student_name,
+    unique_displays,
 )
 
 
@@ -55,18 +57,19 @@ def order_cells(cells: list[dict], given: list[str] | tuple = ()) -> list[dict]:
     """실행 순서: 감사 준비, 학생 코드와 보이는 점검(원래 순서), 숨은 점검 준비(학생 코드 뒤 감사와 채점 시드),
     숨은 점검들(학생 코드가 모두 끝난 뒤), 마지막 감사. given(점검이 쓰는, 주어진 셀이 묶는 이름)을 묶는
     주어진 셀 바로 뒤에는 그 값을 기억하는 채점 도구의 셀이 옵니다."""
-    call = runner.KERNEL_CALL
     hidden = [c for c in cells if c.get("part") == "hidden"]
     rest = [c for c in cells if c.get("part") != "hidden"]
-    out = [{"source": f"{call}.snapshot()", "role": "setup", "title": "채점 도구: 감사 준비"}]
+    out = [{"source": "", "call": ("snapshot", None), "role": "setup", "title": "채점 도구: 감사 준비"}]
     for cell in rest:
         out.append(cell)
         bound = sorted(audit.bound_names(cell["source"]) & set(given)) if cell["role"] == "given" else []
         if bound:
-            out.append({"source": f"{call}.remember({bound!r})", "role": "setup", "title": "채점 도구: 주어진 값 기억"})
-    out.append({"source": "", "role": "phase", "title": "채점 도구: 숨은 점검 준비"})
+            title = "채점 도구: 주어진 값 기억"
+            remember = {"source": "", "call": ("remember", bound), "role": "setup", "title": title}
+            out.append(remember)
+    out.append({"source": "", "call": ("hidden_phase", None), "role": "phase", "title": "채점 도구: 숨은 점검 준비"})
     out += hidden
-    out.append({"source": f"{call}.audit('end')", "role": "audit", "title": "채점 도구: 마지막 감사"})
+    out.append({"source": "", "call": ("audit", "end"), "role": "audit", "title": "채점 도구: 마지막 감사"})
     return out
 
 
@@ -75,7 +78,8 @@ def prepare(path: Path, root: Path, known: dict[str, Path], cache: dict, options
     options = options or Options()
     try:
         rel = path.relative_to(root)
-        result = Result(path=display_path(rel), student=student_name(rel))
+        shown = cache.get("__displays__", {}).get(rel.as_posix()) or display_path(rel)
+        result = Result(path=shown, student=student_name(rel))
     except Exception as err:  # 이름조차 읽을 수 없는 경우
         return Result(path=display_path(path), student="?", detail=f"{type(err).__name__}"), None
     try:
@@ -94,6 +98,11 @@ def prepare(path: Path, root: Path, known: dict[str, Path], cache: dict, options
 def _prepare(path: Path, result: Result, known: dict[str, Path], cache: dict, options: Options):
     nb = read_submission(read_file(path))
     name, why = identify(nb, path.name, sorted(known))
+    if name is not None and why == "메타데이터":
+        disagrees = name_disagrees(path.name, name, sorted(known))
+        if disagrees:  # 다른(쉬운) 연습으로 채점받기 (r14): 점수는 메타데이터의 연습으로, 교사 확인
+            result.flags.append("mismatch")
+            result.mismatch = disagrees
     if name is None and options.forced_set in known:
         name, why = options.forced_set, "--set"
     if name is None:
@@ -157,7 +166,7 @@ async def grade_one(result: Result, job: dict, options: Options, isolation: str,
         cells = job["cells"]
         for cell in cells:
             if cell["role"] == "phase":
-                cell["source"] = f"{runner.KERNEL_CALL}.hidden_phase({options.grading_seed!r})"
+                cell["call"] = ("hidden_phase", options.grading_seed)
         settings = {
             "timeout": options.timeout,
             "max_output_bytes": options.max_output_bytes,
@@ -212,7 +221,9 @@ def grade(
     cache: dict = {}
     if options.private is not None:  # 잘못되면 PrivateTestError: 채점을 시작하지 않습니다
         cache["__private__"] = private_tests.load(options.private, sorted(known))
-    prepared = [prepare(p, root, known, cache, options) for p in (find_submissions(root) if paths is None else paths)]
+    everyone = find_submissions(root)
+    cache["__displays__"] = unique_displays(everyone, root)
+    prepared = [prepare(p, root, known, cache, options) for p in (everyone if paths is None else paths)]
     done = [r for r, job in prepared if job is None]
     todo = [(r, job) for r, job in prepared if job is not None]
     for r in done:

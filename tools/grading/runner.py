@@ -34,7 +34,7 @@ from tools.grading import kernel_side, sandbox, zygote
 from tools.grading.model import MAX_MESSAGE_CHARS
 
 MAX_REPORT_BYTES = 256 * 1024  # 감사 보고 파이프에서 읽는 최대 바이트
-KERNEL_CALL = f"__import__({sandbox.KERNEL_MODULE!r})"
+GRADER_EVENT = kernel_side.GRADER_EVENT
 GRADER_ROLES = ("setup", "phase", "audit")  # 채점 도구의 셀: 학생의 시간 제한에 넣지 않습니다
 
 
@@ -42,11 +42,18 @@ class OutputTooLarge(Exception):
     pass
 
 
+def grader_call(op: str, token: str, arg=None) -> str:
+    """채점 도구의 셀 코드: 커널 쪽 감사 훅에 감사 이벤트로 할 일을 알립니다 (모듈을 부르지 않음)."""
+    return f"__import__('sys').audit({GRADER_EVENT!r}, {op!r}, {token!r}, {arg!r})"
+
+
 class Budget:
     """커널에서 받은 모든 메시지의 바이트 합 (모든 프레임: 헤더, 메타데이터, 내용)."""
 
     def __init__(self, cap: int, on_over):
         self.cap, self.used, self.over, self.on_over = cap, 0, False, on_over
+        self.replies: dict[str, int] = {}  # 셀(요청 msg_id)마다 받은 execute_reply 수: 둘 이상이면 위조 (r13)
+        self.bad = ""  # 읽을 수 없는 메시지 (r12)
 
     def add(self, size: int) -> None:
         self.used += size
@@ -62,8 +69,19 @@ def _channel_class(budget: Budget):
         async def _recv(self, **kwargs):
             msg = await self.socket.recv_multipart(**kwargs)
             budget.add(sum(len(part) for part in msg))
-            _, smsg = self.session.feed_identities(msg)
-            return self.session.deserialize(smsg)
+            try:
+                _, smsg = self.session.feed_identities(msg)
+                out = self.session.deserialize(smsg)
+                if out.get("msg_type") == "execute_reply":
+                    parent = str(out.get("parent_header", {}).get("msg_id", ""))
+                    budget.replies[parent] = budget.replies.get(parent, 0) + 1
+            except Exception as err:  # 깊게 중첩된 JSON(RecursionError), 깨진 메시지: 커널을 멈추고 review
+                budget.bad = budget.bad or type(err).__name__
+                if not budget.over:
+                    budget.over = True
+                    budget.on_over()
+                raise OutputTooLarge from None
+            return out
 
     return CountingChannel
 
@@ -107,7 +125,7 @@ class SandboxedKernelManager(AsyncKernelManager):
         if inject:
             loop = asyncio.get_running_loop()
             target = await loop.run_in_executor(None, zygote.sandbox_pid, inject["info"])
-            args = (target, inject["fds"], inject["env"], True, inject["seccomp"])
+            args = (target, inject["fds"], inject["env"], True, inject["seccomp"], inject["cgroup"])
             pid, pidfd = await loop.run_in_executor(None, inject["zygote"].spawn, *args)
             inject["process"] = zygote.InjectedProcess(self.provisioner.process, pid, pidfd)
             self.provisioner.process = inject["process"]
@@ -136,6 +154,7 @@ class Reports:
         self.total = 0
         self.lines: list[tuple[str, str, bool]] = []  # (종류, 내용, 숨은 점검 뒤)
         self.ends: set[str] = set()
+        self.tainted: set[str] = set()  # 점검 셀 끝에서 감사가 조작의 흔적을 본 표
         self.ready = False
         self.eof = False
         self.hidden = False
@@ -165,7 +184,10 @@ class Reports:
         if line == f"READY {self.nonce}":
             self.ready = True
         elif line.startswith(f"END {self.nonce} "):
-            self.ends.add(line.rsplit(" ", 1)[1])
+            token, _, mark = line[len(f"END {self.nonce} ") :].partition(" ")
+            self.ends.add(token)
+            if mark == "tainted":
+                self.tainted.add(token)
         elif line.startswith("F "):
             category, _, detail = line[2:].partition("\t")
             self.lines.append((category, "" if self.hidden else detail, self.hidden))
@@ -173,8 +195,11 @@ class Reports:
             self.lines.append(("garbage", "", self.hidden))
 
 
-def _sentinel_source(source: str, sentinel: str) -> str:
-    return f"{source}\n{KERNEL_CALL}.verify()\nprint({sentinel!r})"
+def _sentinel_source(source: str, sentinel: str, token: str) -> str:
+    return f"{source}\n{grader_call('verify', token)}\nprint({sentinel!r})"
+
+
+ACK_LABELS = {"hidden_phase": "student", "audit": "end"}
 
 
 def _kill(km) -> None:
@@ -204,7 +229,8 @@ async def run_job(
     stopped_at = ""
     nonce = secrets.token_hex(16)
     sentinel = "점검 완료 " + secrets.token_hex(16)
-    uid = sandbox.pick_uid() if isolation == sandbox.BWRAP and sandbox.is_root() else None
+    uid, uid_lock = sandbox.claim_uid() if isolation == sandbox.BWRAP and sandbox.is_root() else (None, None)
+    cgroup = sandbox.memory_cgroup(limits.memory_bytes) if isolation == sandbox.BWRAP else None
     injected = zygote_process is not None and isolation == sandbox.BWRAP and uid is not None
     inject = None
     fds = _Fds()
@@ -217,6 +243,8 @@ async def run_job(
     km = None
     state = {"too_large": False, "current": None, "deadline": None, "locked": False, "closing": False, "cut": False}
     watchers: list = []
+    tokens: dict[int, str] = {}
+    budget = None
     try:
         if uid is not None:
             os.chown(layout.sock, uid, uid)
@@ -261,6 +289,7 @@ async def run_job(
                 pass_fds = (info_w,) + pass_fds[2:]
                 close_after = (cfg_r, rep_w, info_r, info_w)
                 inject = {
+                    "cgroup": cgroup,
                     "zygote": zygote_process,
                     "info": info_r,
                     "fds": (cfg_r, rep_w, stderr.fileno()),
@@ -270,6 +299,7 @@ async def run_job(
             else:
                 launch += python + [sandbox.launch_code(sandbox.SANDBOX_GRADER), str(cfg_r)]
             kernel_file = layout.boot / "kernel.json"
+            launch = sandbox.in_cgroup(launch, cgroup)
         else:
             launch = python + [sandbox.launch_code(str(layout.boot)), str(cfg_r)]
             kernel_file = None
@@ -295,8 +325,13 @@ async def run_job(
         first_hidden = None
         for index, cell in enumerate(cells):
             source = cell["source"]
+            if cell.get("call"):  # 채점 도구의 셀: 셀마다 새 표 (끝 표시 END nonce 표로 돌아와야 함)
+                tokens[index] = secrets.token_hex(12)
+                op, arg = cell["call"]
+                source = grader_call(op, tokens[index], arg)
             if cell["role"] == "check":
-                source = _sentinel_source(source, sentinel)
+                tokens[index] = secrets.token_hex(12)
+                source = _sentinel_source(source, sentinel, tokens[index])
                 if cell.get("part") == "hidden" and first_hidden is None:
                     first_hidden = index
             nb.cells.append(nbformat.v4.new_code_cell(source))
@@ -381,7 +416,17 @@ async def run_job(
             status, detail = "grader_error", f"{type(err).__name__}: {str(err)[:200]}"
             if not state["locked"]:
                 detail += _stderr_tail(stderr)
+            else:  # 커널이 뜬 뒤: 커널이 보낸 것 때문에 채점 도구가 멈춤 (조작으로 봅니다)
+                status = "kernel_died"
+                detail = f"채점 도구가 커널의 메시지를 처리하지 못했습니다 ({type(err).__name__})"
+                reports.lines.append(("reply", type(err).__name__, False))
         state["closing"] = True
+        if budget is not None and budget.bad:
+            status, detail = "kernel_died", f"커널이 읽을 수 없는 메시지를 보냈습니다 ({budget.bad})"
+            reports.lines.append(("reply", budget.bad, False))
+            state["too_large"] = False
+        if budget is not None and any(count > 1 for count in budget.replies.values()):
+            reports.lines.append(("reply", "execute_reply", False))
         if state["too_large"]:
             status, detail = "output_too_large", f"출력이 {max_output_bytes / 1024 / 1024:g} MB를 넘었습니다"
             if state["cut"]:
@@ -411,11 +456,20 @@ async def run_job(
         fds.close(rep_r)
         stderr.close()
         sandbox.remove_layout(layout)
+        if uid is not None:
+            sandbox.release_uid(uid, uid_lock)
+        sandbox.remove_cgroup(cgroup)
 
     entries = []
+    ends, unacked = set(), []
     for index, cell in enumerate(cells):
         reply = replies.get(index)
         entry = {"ran": reply is not None, "ok": bool(reply) and reply.get("status") == "ok"}
+        acked = index in tokens and tokens[index] in reports.ends
+        if cell.get("call") and acked:
+            ends.add(ACK_LABELS.get(cell["call"][0], cell["call"][0]))
+        elif cell.get("call") and entry["ok"]:
+            unacked.append(cell["title"])
         if reply and reply.get("status") == "error":
             entry["error"] = _clean(f"{reply.get('ename', '')}: {reply.get('evalue', '')}"[:MAX_MESSAGE_CHARS])
             entry["ename"] = _clean(str(reply.get("ename", ""))[:100])
@@ -423,13 +477,21 @@ async def run_job(
         if cell["role"] == "check" and entry["ok"] and sentinel not in "".join(stdout.get(index, [])):
             entry["ok"] = False
             entry["error"] = "점검 셀이 끝까지 실행되었는지 확인할 수 없습니다 (표준 출력이 바뀌었습니다)"
+        elif cell["role"] == "check" and entry["ok"] and not acked:  # 답장은 ok인데 감사 훅의 끝 표시가 없음
+            entry["ok"] = False
+            entry["error"] = "점검 셀이 끝까지 실행되었는지 확인할 수 없습니다 (감사의 끝 표시가 없습니다)"
+            unacked.append(cell["title"])
+        elif cell["role"] == "check" and entry["ok"] and tokens[index] in reports.tainted:
+            entry["ok"] = False
+            entry["error"] = "점검이 끝날 때 조작의 흔적이 있어 이 점검은 통과로 세지 않습니다 (교사 확인 필요)"
         entries.append(entry)
     return {
         "status": status,
         "detail": detail,
         "cells": entries,
         "reports": reports.lines,
-        "ends": sorted(reports.ends),
+        "ends": sorted(ends),
+        "unacked": unacked,
         "ready": reports.ready,
         "report_eof_early": eof_early and status == "ok",
         "stopped_at": stopped_at,
@@ -438,11 +500,13 @@ async def run_job(
 
 
 _CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+_BREAKS = re.compile("[\t\n\r\x0b\x0c\x85]+")
 
 
 def _clean(text: str) -> str:
-    """커널에서 온 글자(오류 메시지)의 제어 문자(터미널 이스케이프, 방향 바꾸기)를 �로."""
-    return _CONTROL.sub("\ufffd", str(text))
+    """커널에서 온 글자(오류 메시지)의 줄바꿈·탭은 빈칸 하나로 (피드백에 가짜 줄을 만들지 못하게: r06),
+    다른 제어 문자(터미널 이스케이프, 방향 바꾸기)는 �로."""
+    return _CONTROL.sub("\ufffd", _BREAKS.sub(" ", str(text)))
 
 
 class _Fds:

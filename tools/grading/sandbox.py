@@ -204,6 +204,121 @@ def pick_uid() -> int:
     return UID_BASE
 
 
+@functools.cache
+def _cgroup_base() -> Path | None:
+    """새 메모리 cgroup을 만들 수 있는 곳 (root로, cgroup v1 memory 또는 v2에 memory가 켜진 곳), 없으면 None."""
+    if not is_root():
+        return None
+    try:
+        lines = Path("/proc/self/cgroup").read_text(encoding="ascii").splitlines()
+    except OSError:
+        return None
+    for line in lines:
+        _, controllers, rel = line.split(":", 2)
+        if "memory" in controllers.split(","):
+            for base in (Path("/sys/fs/cgroup/memory") / rel.lstrip("/"), Path("/sys/fs/cgroup/memory")):
+                if (base / "memory.limit_in_bytes").exists() and os.access(base, os.W_OK):
+                    return base
+    for line in lines:
+        if line.startswith("0::"):
+            base = Path("/sys/fs/cgroup") / line[3:].lstrip("/")
+            with contextlib.suppress(OSError):
+                if "memory" in (base / "cgroup.subtree_control").read_text(encoding="ascii").split():
+                    return base
+    return None
+
+
+def memory_cgroup(limit: int) -> Path | None:
+    """이 제출만의 메모리 cgroup (커널과 그 자식 프로세스 전부의 메모리 합 제한: r08). 쓸 수 없으면 None.
+
+    RLIMIT_AS는 프로세스마다라 자식을 여럿 띄우면 합이 제한을 넘습니다. cgroup은 root일 때만 만듭니다.
+    """
+    base = _cgroup_base() if limit > 0 else None
+    if base is None:
+        return None
+    path = base / f"course-grader-{secrets.token_hex(6)}"
+    try:
+        path.mkdir()
+        if (path / "memory.limit_in_bytes").exists():
+            (path / "memory.limit_in_bytes").write_text(str(limit), encoding="ascii")
+            with contextlib.suppress(OSError):
+                (path / "memory.memsw.limit_in_bytes").write_text(str(limit), encoding="ascii")
+        else:
+            (path / "memory.max").write_text(str(limit), encoding="ascii")
+            with contextlib.suppress(OSError):
+                (path / "memory.swap.max").write_text("0", encoding="ascii")
+        return path
+    except OSError:
+        remove_cgroup(path)
+        return None
+
+
+def remove_cgroup(path: Path | None) -> None:
+    import time
+
+    for _ in range(40):
+        if path is None or not path.exists():
+            return
+        try:
+            path.rmdir()
+            return
+        except OSError:
+            time.sleep(0.05)
+
+
+def in_cgroup(command: list[str], cgroup: Path | None) -> list[str]:
+    """command를 cgroup 안에서 (셸이 자기 pid를 cgroup.procs에 쓰고 exec)."""
+    if cgroup is None:
+        return command
+    return ["/bin/sh", "-c", 'echo $$ > "$0" && exec "$@"', str(cgroup / "cgroup.procs"), *command]
+
+
+_CLAIMED: set[int] = set()  # 이 프로세스에서 지금 쓰는 uid
+UID_LOCKS = Path(tempfile.gettempdir()) / "course-grader-uids"  # 같은 기계의 다른 채점 프로세스와 나누는 잠금
+
+
+def _uid_in_use(uid: int) -> bool:
+    for name in os.listdir("/proc"):
+        if name.isdigit():
+            with contextlib.suppress(OSError):
+                if os.stat(f"/proc/{name}").st_uid == uid:
+                    return True
+    return False
+
+
+def claim_uid() -> tuple[int, int]:
+    """동시에 도는 다른 작업(이 프로세스의 작업, 같은 기계의 다른 채점: 잠금 파일)이 쓰지 않는 uid를 잡습니다 (r07).
+
+    RLIMIT_NPROC는 uid 전체의 태스크 수라, 두 제출이 uid를 나누면 한 제출이 다른 제출의 프로세스·스레드를 막을 수
+    있습니다. 무작위로 몇 번 고르고, 안 되면 범위를 차례로 봅니다. 반환: (uid, 잠금 fd). 다 쓰면 release_uid.
+    """
+    import fcntl
+
+    UID_LOCKS.mkdir(mode=0o700, exist_ok=True)
+    tries = [pick_uid() for _ in range(20)] + list(range(UID_BASE, UID_BASE + UID_SPAN))
+    for uid in tries:
+        if uid in _CLAIMED:
+            continue
+        fd = os.open(UID_LOCKS / str(uid), os.O_CREAT | os.O_RDWR | os.O_CLOEXEC, 0o600)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            os.close(fd)
+            continue
+        if uid in _CLAIMED or _uid_in_use(uid):
+            os.close(fd)
+            continue
+        _CLAIMED.add(uid)
+        return uid, fd
+    raise SandboxError("채점용 uid가 모두 쓰이고 있습니다")
+
+
+def release_uid(uid: int, fd: int) -> None:
+    _CLAIMED.discard(uid)
+    with contextlib.suppress(OSError):
+        os.close(fd)
+
+
 def kernel_env(isolation: str, layout: Layout, threads: str = "1") -> dict[str, str]:
     """커널의 환경 변수: 필요한 것만 (채점하는 사람의 토큰 같은 것은 넘기지 않습니다)."""
     home = SANDBOX_HOME if isolation == BWRAP else str(layout.home)

@@ -68,6 +68,8 @@ def apply_flags(result: Result) -> None:
         reasons.append("조작 의심: " + "; ".join(result.tamper[:5]))
     if "solution" in result.flags:
         reasons.append("공개된 해답으로 보임: " + ", ".join(result.solution_reasons))
+    if "mismatch" in result.flags:
+        reasons.append(result.mismatch)
     before = "" if result.run_status == "ok" else f" (실행 상태: {result.run_status}, {result.detail})"
     result.status = "review"
     result.detail = "; ".join(reasons) + before if reasons else result.detail

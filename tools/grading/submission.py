@@ -69,6 +69,40 @@ def display_path(rel: Path) -> str:
     return clean_text(rel.as_posix())
 
 
+def unique_displays(paths: list[Path], root: Path) -> dict[str, str]:
+    """화면용 이름이 겹치는 제출(잘못된 바이트 하나, NFC/NFD만 다름: r05)의 이름 -> 원래 바이트의 짧은 해시를 붙인 이름.
+
+    제출 폴더 전체로 정하므로 --shard로 나눠 채점해도 조각마다 같은 이름이 나옵니다. 겹치지 않으면 그대로.
+    """
+    import hashlib
+
+    groups: dict[str, list[bytes]] = {}
+    for path in paths:
+        try:
+            raw = os.fsencode(path.relative_to(root).as_posix())
+        except ValueError:
+            continue
+        groups.setdefault(display_path(path.relative_to(root)), []).append(raw)
+    out = {}
+    for shown, raws in groups.items():
+        if len(raws) > 1:
+            for raw in raws:
+                out[os.fsdecode(raw)] = f"{shown} [#{hashlib.sha256(raw).hexdigest()[:8]}]"
+    return out
+
+
+def name_disagrees(filename: str, exercise_set: str, known: list[str]) -> str:
+    """메타데이터로 알아낸 연습과 파일 이름이 가리키는 연습이 다르면 그 이유 (r14), 같거나 알 수 없으면 ""."""
+    filename = clean_text(filename)
+    named = [s for s in known if s in filename]
+    if named and exercise_set not in named:
+        return f"파일 이름은 연습 {max(named, key=len)}인데 노트북 메타데이터는 {exercise_set}입니다"
+    leading = re.match(r"(\d{2})(?!\d)", filename)
+    if not named and leading and leading.group(1) != exercise_set[:2]:
+        return f"파일 이름의 번호는 {leading.group(1)}인데 노트북 메타데이터는 연습 {exercise_set}입니다"
+    return ""
+
+
 def load_exercises(folder: Path) -> dict[str, Path]:
     """연습 이름 -> 원본 연습 노트북 경로."""
     return {p.name[: -len(EXERCISE_SUFFIX)]: p for p in sorted(Path(folder).glob(f"*{EXERCISE_SUFFIX}"))}

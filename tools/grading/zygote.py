@@ -84,9 +84,14 @@ class Zygote:
             self.close()
             raise ZygoteError(f"zygote를 시작하지 못했습니다: {err}") from None
 
-    def spawn(self, target: int, fds: tuple[int, int, int], env: dict, privileged: bool, seccomp: bytes | None):
-        """샌드박스 프로세스 target 안에 커널 하나를 만듭니다. 반환: (커널의 pid, pidfd). 실패하면 ZygoteError."""
+    def spawn(
+        self, target: int, fds: tuple[int, int, int], env: dict, privileged: bool, seccomp: bytes | None, cgroup=None
+    ):
+        """샌드박스 프로세스 target 안에 커널 하나를 만듭니다. 반환: (커널의 pid, pidfd). 실패하면 ZygoteError.
+
+        cgroup(메모리 cgroup 폴더)을 주면 커널이 그 안에서 시작합니다."""
         request = {"target": target, "env": env, "privileged": privileged, "seccomp": seccomp.hex() if seccomp else ""}
+        request["cgroup"] = str(cgroup / "cgroup.procs") if cgroup else ""
         with self.lock:
             try:
                 rights = [(socket.SOL_SOCKET, socket.SCM_RIGHTS, array.array("i", fds))]

@@ -27,5 +27,9 @@ import time
 time.sleep(14)  # 공격하는 제출이 프로세스를 다 띄운 뒤
 print(os.popen("id -u").read())
 """
-RUN = {"jobs": 2, "pick_uid": 62345, "order": ["a_attacker (insert ATTACKER)", "b_blank", "c_victim (solved + insert VICTIM)"]}
+RUN = {
+    "jobs": 2,
+    "pick_uid": 62345,
+    "order": ["a_attacker (insert ATTACKER)", "b_blank", "c_victim (solved + insert VICTIM)"],
+}
 EXPECT = {"victim_note_lacks": "BlockingIOError"}

@@ -29,7 +29,9 @@ def _forge():
             _session.send(_kernel.iopub_socket, "stream", {"name": "stdout", "text": sentinel + "\n"}, parent=parent)
             _session.send(_kernel.iopub_socket, "status", {"execution_state": "idle"}, parent=parent)
             reply = {"status": "ok", "execution_count": 1, "user_expressions": {}, "payload": []}
-            _session.send(_kernel.shell_stream, "execute_reply", reply, parent=parent, ident=[header["session"].encode()])
+            _session.send(
+                _kernel.shell_stream, "execute_reply", reply, parent=parent, ident=[header["session"].encode()]
+            )
         time.sleep(0.00005)
 
 
