@@ -33,9 +33,12 @@ pytestmark = pytest.mark.skipif(
 VARIANTS: dict[str, dict[str, str]] = {
     "isa-default": {"ATEN_CPU_CAPABILITY": "default", "ONEDNN_MAX_CPU_ISA": "SSE41", "OMP_NUM_THREADS": "1"},
     "isa-avx2": {"ATEN_CPU_CAPABILITY": "avx2", "ONEDNN_MAX_CPU_ISA": "AVX2", "OMP_NUM_THREADS": "1"},
-    "threads-2": {"OMP_NUM_THREADS": "2", "MKL_NUM_THREADS": "2"},
-    "threads-4": {"OMP_NUM_THREADS": "4", "MKL_NUM_THREADS": "4"},
+    "threads-2": {"OMP_NUM_THREADS": "2", "MKL_NUM_THREADS": "2", "OMP_WAIT_POLICY": "PASSIVE"},
+    "threads-4": {"OMP_NUM_THREADS": "4", "MKL_NUM_THREADS": "4", "OMP_WAIT_POLICY": "PASSIVE"},
 }
+# OMP_WAIT_POLICY=PASSIVE: 일이 없는 OpenMP 스레드가 코어를 돌며 기다리지 않고 잠듭니다. 계산(합의 순서)은 같고,
+# 2코어에서 스레드 2개·4개인 커널 둘이 동시에 돌 때 서로의 코어를 빼앗아 작은 모델의 훈련이 수십 배 느려지는 것만
+# 막습니다 (그대로 두면 강의 하나에 5~7분이 걸렸습니다).
 NOTEBOOKS = nbutil.notebook_paths(*nbutil.EXECUTED_FOLDERS)
 ARTIFACTS = nbutil.ROOT / "test-artifacts" / "portability"
 
@@ -51,7 +54,7 @@ def _error_text(nb) -> str | None:
 @pytest.mark.parametrize("variant", sorted(VARIANTS))
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
 def test_notebook_runs_under_variant(path: Path, variant: str, monkeypatch, tmp_path: Path):
-    for key in ("ATEN_CPU_CAPABILITY", "ONEDNN_MAX_CPU_ISA", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+    for key in ("ATEN_CPU_CAPABILITY", "ONEDNN_MAX_CPU_ISA", "OMP_NUM_THREADS", "MKL_NUM_THREADS", "OMP_WAIT_POLICY"):
         monkeypatch.delenv(key, raising=False)
     for key, value in VARIANTS[variant].items():
         monkeypatch.setenv(key, value)  # 커널은 시작할 때 이 프로세스의 환경을 물려받습니다.
