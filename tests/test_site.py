@@ -438,6 +438,9 @@ def _without_code_cells(article: str) -> str:
     return article
 
 
+IMPORT_LINE = re.compile(r"(from\s+\S+\s+)?import\s")
+
+
 def _hidden_blocks() -> list[tuple[str, list[str]]]:
     """해답 노트북의 숨은 점검 코드 줄들: [(노트북 이름, [줄, ...])]. 짧거나 흔한 줄은 뺍니다."""
     blocks = []
@@ -456,8 +459,13 @@ def _hidden_blocks() -> list[tuple[str, list[str]]]:
                     lines.append(line.strip())
                 else:
                     visible.add(line.strip())
-            # 보이는 점검에도 똑같이 있는 줄(예: model.train(...))은 숨은 점검의 내용이 아닙니다.
-            distinctive = [ln for ln in lines if len(ln) >= 25 and ln not in visible and not ln.startswith("#")]
+            # 보이는 점검에도 똑같이 있는 줄(예: model.train(...))과 import 줄(교사용 안내의 예에도 있는
+            # `from helper_functions import grading_seed`)은 숨은 점검의 내용이 아닙니다.
+            distinctive = [
+                ln
+                for ln in lines
+                if len(ln) >= 25 and ln not in visible and not ln.startswith("#") and not IMPORT_LINE.match(ln)
+            ]
             blocks.append((nb_path.name, distinctive))
     return blocks
 
